@@ -1,0 +1,256 @@
+"""The ledger: where every tonne and every plate is, the genealogy edges as they happen, the
+run's KPI accumulators, and the invariants every run checks (DESIGN.md).
+
+Mass balance: tonnes cast = prime + downgraded + scrap + yield loss + work in progress, with
+work in progress summed from the live entities, not derived. Memory stays flat: only live
+entities are held, and lead times go into fixed-width histograms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mill.model.entities import Heat, Mother, Plate, Slab
+
+if TYPE_CHECKING:
+    from mill.model.plant import Plant
+
+HIST_BIN_H = 0.5
+HIST_MAX_H = 5000.0
+
+
+class Histogram:
+    """Fixed-bin histogram of hours, for streaming percentiles."""
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(int(HIST_MAX_H / HIST_BIN_H) + 1, dtype=np.int64)
+        self.n = 0
+        self.total = 0.0
+
+    def add(self, hours: float) -> None:
+        self.counts[min(int(max(hours, 0.0) / HIST_BIN_H), self.counts.size - 1)] += 1
+        self.n += 1
+        self.total += hours
+
+    def percentile(self, q: float) -> float:
+        """The q-th percentile (bin midpoint); NaN when empty."""
+        if self.n == 0:
+            return float("nan")
+        k = int(np.searchsorted(np.cumsum(self.counts), q / 100.0 * self.n, side="left"))
+        return (k + 0.5) * HIST_BIN_H
+
+    def mean(self) -> float:
+        return self.total / self.n if self.n else float("nan")
+
+
+class Ledger:
+    """Mass, counts, genealogy and KPIs."""
+
+    def __init__(self, plant: Plant) -> None:
+        self.plant = plant
+        self.live: dict[str, Any] = {}
+        self.live_t = 0.0
+        self.cast_t = 0.0
+        self.out_t = Counter[str]()  # prime, downgraded, scrap, loss
+        self.heat_open: dict[str, int] = {}
+        self.casting: dict[str, Heat] = {}
+        self.plates_created = 0
+        self.plates_done = Counter[str]()
+        self.violations: list[str] = []
+        # KPI window accumulators
+        self._last = 0.0
+        self.int_live_t = 0.0
+        self.int_live_n = 0.0
+        self.win = Counter[str]()
+        self.win_t = Counter[str]()
+        self.lead = Histogram()
+        self.flow = Histogram()
+        self.defects_true = Counter[str]()
+        self.defects_detected = Counter[str]()
+        self.defect_origin = Counter[str]()
+        self.defect_detection = Counter[str]()
+        self.defect_cross = Counter[tuple[str, str]]()
+        self.causes = Counter[str]()
+        self.reasons = Counter[str]()
+
+    # ---- live registry and WIP ---------------------------------------------------------
+    def _advance(self) -> None:
+        now = self.plant.env.now
+        lo = max(self._last, self.plant.warmup)
+        if now > lo:
+            self.int_live_t += self.live_t * (now - lo)
+            self.int_live_n += len(self.live) * (now - lo)
+        self._last = now
+
+    def _add(self, key: str, entity: Any, mass: float) -> None:
+        self._advance()
+        self.live[key] = entity
+        self.live_t += mass
+
+    def _remove(self, key: str, mass: float) -> None:
+        self._advance()
+        del self.live[key]
+        self.live_t -= mass
+
+    def _edge(self, parent: str, child: str, relation: str, mass: float) -> None:
+        self.plant.folder["genealogy"].write(
+            (parent, child, relation, round(mass, 4), round(self.plant.env.now, 3))
+        )
+
+    # ---- flow of material --------------------------------------------------------------
+    def cast(self, slab: Slab) -> None:
+        heat = slab.heat
+        if heat.heat_id not in self.heat_open:
+            self.heat_open[heat.heat_id] = sum(m.count for s in heat.plan.slabs for m in s.mothers)
+            self.casting[heat.heat_id] = heat
+        self.cast_t += slab.mass_t
+        self._add(slab.slab_id, slab, slab.mass_t)
+        self._edge(heat.heat_id, slab.slab_id, "cast", slab.mass_t)
+
+    def casting_loss(self, heat: Heat) -> None:
+        del self.casting[heat.heat_id]
+        self._edge(
+            heat.heat_id, f"{heat.heat_id}-LOSS", "loss", heat.liquid_mass_t - heat.cast_mass_t
+        )
+
+    def sheared(
+        self, slab: Slab, mothers: list[Mother], rolled_l: float, scrap_defects: list, now: float
+    ) -> None:
+        self._remove(slab.slab_id, slab.mass_t)
+        scale = slab.mass_t - slab.rolled_mass_t
+        scrap = slab.rolled_mass_t - sum(m.mass_t for m in mothers)
+        if scrap < -1e-9:
+            self.violations.append(f"{slab.slab_id}: mother plates heavier than the rolled plate")
+        self.out_t["loss"] += scale
+        self.out_t["scrap"] += scrap
+        for m in mothers:
+            self._add(m.mother_id, m, m.mass_t)
+            self._edge(slab.slab_id, m.mother_id, "rolled", m.mass_t)
+        self._edge(slab.slab_id, f"{slab.slab_id}-X", "scrap", scrap)
+        self._edge(slab.slab_id, f"{slab.slab_id}-LOSS", "loss", scale)
+        planned = sum(m.count for m in slab.plan.mothers)
+        made = sum(m.plan.count for m in mothers)
+        if planned != made:
+            self.violations.append(
+                f"{slab.slab_id}: {made} plates planned on mothers, {planned} on slab"
+            )
+        self.plant.records.defects(f"{slab.slab_id}-X", slab.heat.heat_id, scrap_defects, None)
+        self._count_defects(scrap_defects, None)
+
+    def cut(self, mother: Mother, plates: list[Plate], scrap_defects: list, now: float) -> None:
+        self._remove(mother.mother_id, mother.mass_t)
+        scrap = mother.mass_t - sum(p.mass_t for p in plates)
+        if scrap < -1e-9 or len(plates) != mother.plan.count:
+            self.violations.append(
+                f"{mother.mother_id}: cut {len(plates)} plates of {mother.plan.count} planned, "
+                f"scrap {scrap:.4f} t"
+            )
+            self.heat_open[mother.slab.heat.heat_id] -= mother.plan.count - len(plates)
+        self.out_t["scrap"] += scrap
+        for p in plates:
+            self._add(p.plate_id, p, p.mass_t)
+            self._edge(mother.mother_id, p.plate_id, "cut", p.mass_t)
+            self.plates_created += 1
+        self._edge(mother.mother_id, f"{mother.mother_id}-X", "scrap", scrap)
+        self.plant.records.defects(
+            f"{mother.mother_id}-X", mother.slab.heat.heat_id, scrap_defects, None
+        )
+        self._count_defects(scrap_defects, None)
+
+    def resized(
+        self, plate: Plate, old_id: str, new_id: str, new_mass: float, removed: list
+    ) -> None:
+        scrap = plate.mass_t - new_mass
+        self._remove(old_id, plate.mass_t)
+        self._add(new_id, plate, new_mass)
+        self.out_t["scrap"] += scrap
+        self._edge(old_id, new_id, "recut", new_mass)
+        self._edge(old_id, f"{old_id}-X", "scrap", scrap)
+        self.plant.records.defects(
+            f"{old_id}-X", plate.mother.slab.heat.heat_id, removed, plate, call_override="removed"
+        )
+        self._count_defects(removed, plate)
+
+    def remove_defects(self, plate: Plate, gone: list) -> None:
+        """Defects repaired away (ground off, flattened): recorded, then off the plate."""
+        if not gone:
+            return
+        ids = {d.defect_id for d in gone}
+        self.plant.records.defects(
+            plate.plate_id, plate.mother.slab.heat.heat_id, gone, plate, call_override="removed"
+        )
+        self._count_defects(gone, plate)
+        plate.defects = [d for d in plate.defects if d.defect_id not in ids]
+
+    def dispose(self, plate: Plate, disposition: str, reason: str, grade: str) -> None:
+        """The plate leaves the mill: prime, downgraded or scrap."""
+        from mill.model.inspection import truly_nonconforming
+
+        now = self.plant.env.now
+        plate.disposition, plate.reason, plate.grade_released = disposition, reason, grade
+        plate.done_min = now
+        self._remove(plate.plate_id, plate.mass_t)
+        self.out_t[disposition] += plate.mass_t
+        self.plates_done[disposition] += 1
+        nonconforming = truly_nonconforming(self.plant, plate)
+        self.plant.records.plate(plate, nonconforming)
+        self.plant.records.defects(
+            plate.plate_id, plate.mother.slab.heat.heat_id, plate.defects, plate
+        )
+        self.plant.records.false_calls(plate)
+        self._count_defects(plate.defects, plate)
+        if now >= self.plant.warmup:
+            self._kpi(plate, nonconforming)
+        heat_id = plate.mother.slab.heat.heat_id
+        self.heat_open[heat_id] -= 1
+        if self.heat_open[heat_id] == 0:
+            del self.heat_open[heat_id]
+            self.plant.lab.forget_heat(heat_id)
+
+    def _kpi(self, plate: Plate, nonconforming: bool) -> None:
+        d = plate.disposition
+        self.win[d] += 1
+        self.win_t[d] += plate.mass_t
+        self.win_t["slab_share"] += plate.slab_share_t
+        if d == "prime":
+            self.win["escape"] += int(nonconforming)
+        elif not nonconforming:
+            self.win["false_reject"] += 1
+        if d != "scrap":
+            self.lead.add((plate.done_min - max(plate.order.arrival_min, 0.0)) / 60.0)
+            self.flow.add((plate.done_min - plate.mother.slab.cast_min) / 60.0)
+            self.win["late"] += int(plate.done_min > plate.order.due_min)
+        if plate.reason:
+            self.reasons[plate.reason] += 1
+
+    def _count_defects(self, items: list, plate: Plate | None) -> None:
+        if self.plant.env.now < self.plant.warmup:
+            return
+        det = plate.meas.get("det", {}) if plate is not None else {}
+        for d in items:
+            self.defects_true[d.mechanism] += 1
+            self.defect_origin[d.origin_stage] += 1
+            self.causes[d.root_cause] += 1
+            hit = det.get(d.defect_id)
+            stage = hit[0] if hit and hit[2] else ("scrap" if plate is None else "none")
+            if hit and hit[2]:
+                self.defects_detected[d.mechanism] += 1
+            self.defect_detection[stage] += 1
+            self.defect_cross[(d.origin_stage, stage)] += 1
+
+    # ---- the end of the run ------------------------------------------------------------
+    def finish(self) -> None:
+        """Write what is still in progress (rows with disposition ``wip``)."""
+        self._advance()
+        for heat in list(self.casting.values()):
+            self.plant.records.heat(heat)
+        for key, entity in self.live.items():
+            if isinstance(entity, Slab):
+                self.plant.records.slab(entity, mothers="")
+            elif isinstance(entity, Plate) and key == entity.plate_id:
+                from mill.model.inspection import truly_nonconforming
+
+                self.plant.records.plate(entity, truly_nonconforming(self.plant, entity))

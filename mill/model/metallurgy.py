@@ -1,0 +1,313 @@
+"""The simulation's bridge to the quality layer: it hands the process parameters each heat,
+slab, mother plate and product plate actually received to the pure models in
+``mill.quality`` and stores the truth they return on the entity.
+
+Random draws come from streams keyed by purpose and heat number, so a heat's chemistry or a
+slab's defects do not change when a downstream rule does (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mill.model.entities import Heat, Mother, Plate, Slab
+from mill.quality import chemistry as qchem
+from mill.quality import defects as qdef
+from mill.quality.conversion import hv_to_hbw
+from mill.quality.hardenability import ideal_diameter_mm, martensite_fraction
+from mill.quality.inspection import UTSettings
+from mill.quality.quench import (
+    as_quenched_hardness_hv,
+    cooling_rate_c_per_s,
+    grossmann_severity_per_in,
+)
+from mill.quality.rare_earth import inclusion_population, re_s_ratio
+from mill.quality.temper import tempered_hardness_hv, tempering_floor_hv
+from mill.quality.toughness import transition_curve
+
+if TYPE_CHECKING:
+    from mill.model.plant import Plant
+
+SURFACE_DEPTH_MM = 2.0
+"""Hardness is tested 0.5–3 mm below the surface (SSAB datasheets, domain.md §2.2)."""
+
+
+def defect_rates(overrides: dict[str, float]) -> qdef.DefectRates:
+    """DefectRates with the scenario's overrides; unknown names raise ``KeyError``."""
+    known = set(qdef.DefectRates.__dataclass_fields__)
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    return qdef.DefectRates(**overrides)
+
+
+def ut_settings(plant: Plant) -> UTSettings:
+    """The scenario's UT settings as the inspection model's dataclass."""
+    u = plant.sc.quality.ultrasonic
+    return UTSettings(
+        a50_mm=u.a50_mm,
+        a90_mm=u.a90_mm,
+        sizing_sigma_ln=u.sizing_sigma_ln,
+        false_calls_per_m2=u.false_calls_per_m2,
+        manual_a50_mm=u.manual_a50_mm,
+        manual_a90_mm=u.manual_a90_mm,
+        scan_speed_m_per_s=plant.sc.plant.ut.scan_speed_m_per_s,
+        false_call_dismiss_prob=u.false_call_dismissal,
+        track_width_mm=plant.sc.plant.ut.raster_width_mm,
+    )
+
+
+class Metallurgy:
+    """Truth for every entity, from the published models in ``mill.quality``."""
+
+    def __init__(self, plant: Plant) -> None:
+        self.plant = plant
+        self.sc = plant.sc
+        self.rates = defect_rates(dict(plant.sc.quality.defect_rates))
+        self._cooling_cache: dict[tuple[float, int, float], float] = {}
+
+    def _rng(self, purpose: str, entity: int) -> np.random.Generator:
+        return self.plant.streams.generator(purpose, entity)
+
+    # ---- steelmaking -------------------------------------------------------------------
+    def heat_chemistry(self, heat: Heat) -> None:
+        """Heat analysis drawn around the grade's aim within GB/T 24186 limits."""
+        grade = self.sc.grades[heat.grade]
+        limits = qchem.GBT24186_LIMITS.get(heat.grade)
+        chem = qchem.draw_heat_chemistry(
+            grade.aim_pct, grade.sigma_pct, self._rng("chemistry", heat.number), limits
+        )
+        heat.chemistry = chem
+        heat.derived = {
+            "cev": qchem.cev(chem),
+            "cet": qchem.cet(chem),
+            "pcm": qchem.pcm(chem),
+            "ideal_diameter_mm": ideal_diameter_mm(chem),
+            "ms_c": qchem.ms_andrews_c(chem),
+        }
+
+    def degas_and_treat(self, heat: Heat) -> None:
+        """Vacuum degassing (hydrogen) and the rare-earth addition with random recovery."""
+        rng = self._rng("secondary", heat.number)
+        d = self.sc.plant.degasser
+        heat.vacuum_degassed = d.vacuum_degassing
+        h_spec = d.hydrogen_ppm_degassed if d.vacuum_degassing else d.hydrogen_ppm_undegassed
+        heat.hydrogen_ppm = float(h_spec.draw(rng, 1)[0])
+        heat.re_added_pct = d.re_addition_pct
+        heat.re_recovery_frac = min(1.0, max(0.0, float(d.re_recovery_frac.draw(rng, 1)[0])))
+        heat.re_pct = d.re_addition_pct * heat.re_recovery_frac
+        heat.chemistry["RE"] = heat.re_pct
+        heat.inclusions = inclusion_population(heat.re_pct, heat.chemistry.get("S", 0.0))
+
+    def casting_conditions(self, heat: Heat) -> None:
+        """Tundish superheat and soft-reduction availability for the heat."""
+        rng = self._rng("casting", heat.number)
+        c = self.sc.plant.caster
+        heat.superheat_c = float(c.superheat_c.draw(rng, 1)[0])
+        heat.soft_reduction = bool(rng.random() < c.soft_reduction_availability)
+
+    def slab_defects(self, slab: Slab) -> None:
+        """Internal defects born in the slab, with their root causes."""
+        heat = slab.heat
+        inc = heat.inclusions
+        cond = qdef.CastConditions(
+            slab.seq_position,
+            heat.superheat_c,
+            heat.soft_reduction,
+            heat.vacuum_degassed,
+            heat.hydrogen_ppm,
+            inc.rate_factor,
+            inc.size_factor,
+            inc.globular_fraction,
+            inc.clustered,
+        )
+        plate_area_m2 = slab.plan.rolled_width_mm * slab.plan.rolled_length_mm / 1e6
+        rng = self._rng(f"defects/slab/{slab.index}", heat.number)
+        slab.defects = qdef.slab_defects(
+            rng, cond, slab.thickness_mm, slab.width_mm, slab.length_mm, plate_area_m2, self.rates
+        )
+        for i, d in enumerate(slab.defects, start=1):
+            d.defect_id = f"{slab.slab_id}-D{i:03d}"
+
+    # ---- rolling -----------------------------------------------------------------------
+    def roll(self, slab: Slab, rolled: tuple[float, float, float]) -> None:
+        """Carry slab defects into the rolled plate and add the rolling surface defects."""
+        dims = (slab.thickness_mm, slab.width_mm, slab.length_mm)
+        carried = qdef.roll_defects(
+            slab.defects, dims, rolled, self.rates.porosity_closure_exponent
+        )
+        rng = self._rng(f"defects/rolling/{slab.index}", slab.heat.number)
+        new = qdef.rolling_defects(
+            rng, *rolled, slab.descale_pressure_bar, slab.reheat_temp_c, self.rates
+        )
+        n = len(carried)
+        for i, d in enumerate(new, start=n + 1):
+            d.defect_id = f"{slab.slab_id}-D{i:03d}"
+        slab.defects = carried + new
+
+    # ---- heat treatment ----------------------------------------------------------------
+    def _cooling(self, t: float, depth: float, htc: float) -> float:
+        # the series solution costs ~ms; plates repeat thicknesses and htc varies smoothly,
+        # so cache on thickness, depth and htc rounded to 100 W/m²K (<1 % change in rate)
+        key = (round(t, 1), round(depth * 1000), round(htc, -2))
+        v = self._cooling_cache.get(key)
+        if v is None:
+            v = float(cooling_rate_c_per_s(t, depth, key[2]))
+            self._cooling_cache[key] = v
+        return v
+
+    def heat_treat(self, mother: Mother) -> None:
+        """Quench and temper: cooling rates → martensite → hardness; Charpy curve."""
+        heat = mother.slab.heat
+        chem = heat.chemistry
+        t = mother.thickness_mm
+        depth_s = min(0.5, SURFACE_DEPTH_MM / t)
+        htc = mother.htc_w_m2k
+        rate_s = self._cooling(t, depth_s, htc)
+        rate_c = self._cooling(t, 0.5, htc)
+        h = grossmann_severity_per_in(htc)
+        di = heat.derived["ideal_diameter_mm"]
+        fm_s = float(martensite_fraction(di, t, depth_s, h))
+        fm_c = float(martensite_fraction(di, t, 0.5, h))
+        hv_aq_s = float(as_quenched_hardness_hv(chem, rate_s, fm_s))
+        hv_aq_c = float(as_quenched_hardness_hv(chem, rate_c, fm_c))
+        floor = tempering_floor_hv(chem)
+        mo = chem.get("Mo", 0.0)
+        hours = mother.temper_min / 60.0
+        hv_s = float(tempered_hardness_hv(hv_aq_s, floor, mother.temper_temp_c, hours, mo))
+        hv_c = float(tempered_hardness_hv(hv_aq_c, floor, mother.temper_temp_c, hours, mo))
+        mother.props = {
+            "cooling_surface": rate_s,
+            "cooling_centre": rate_c,
+            "fm_surface": fm_s,
+            "fm_centre": fm_c,
+            "hv_aq_surface": hv_aq_s,
+            "hv_aq_centre": hv_aq_c,
+            "hv_floor": floor,
+            "hbw_surface": float(hv_to_hbw(hv_s)),
+            "hbw_centre": float(hv_to_hbw(hv_c)),
+        }
+        rng = self._rng(f"defects/quench/{mother.mother_id[8:]}", heat.number)
+        new = qdef.quench_defects(
+            rng,
+            t,
+            mother.width_mm,
+            mother.length_mm,
+            chem.get("C", 0.0),
+            hv_s,
+            mother.uniformity,
+            self.rates,
+        )
+        for i, d in enumerate(new, start=1):
+            d.defect_id = f"{mother.mother_id}-Q{i:02d}"
+        mother.defects = mother.defects + new
+
+    def required_preheat(self, mother: Mother) -> float:
+        """Preheat the SSAB Welding Handbook asks for before oxy-fuel cutting."""
+        return qdef.required_preheat_c(mother.slab.heat.grade, mother.thickness_mm)
+
+    # ---- product plates ----------------------------------------------------------------
+    def cut_plate(self, plate: Plate) -> None:
+        """Plate-level truth: within-mother hardness scatter, Charpy curve, cut-edge cracks."""
+        mother = plate.mother
+        heat = mother.slab.heat
+        rng = self._rng(f"plate/{plate.plate_id[8:]}", heat.number)
+        scatter = self.sc.quality.testing.plate_hardness_scatter_hbw
+        bump = float(rng.normal(0.0, scatter))
+        plate.props = dict(mother.props)
+        plate.props["hbw_surface"] += bump
+        plate.props["hbw_centre"] += bump
+        plate.temper_temp_c = mother.temper_temp_c
+        plate.temper_min = mother.temper_min
+        self.toughness(plate)
+        edge = 2.0 * (plate.width_mm + plate.length_mm)
+        new = qdef.cut_edge_defects(
+            rng,
+            plate.cutting_method,
+            plate.thickness_mm,
+            plate.props["hbw_surface"],
+            plate.preheat_c,
+            plate.preheat_required_c,
+            edge,
+            self.rates,
+        )
+        for i, d in enumerate(new, start=1):
+            d.defect_id = f"{plate.plate_id}-E{i:02d}"
+            # edge coordinates → plate coordinates: walk the perimeter from the origin
+            d.x_mm, d.y_mm = _perimeter_point(d.x_mm, plate.width_mm, plate.length_mm)
+        plate.defects = plate.defects + new
+
+    def toughness(self, plate: Plate) -> None:
+        """The plate's true Charpy transition curve and its energy at the test temperature."""
+        inc = plate.mother.slab.heat.inclusions
+        curve = transition_curve(
+            plate.props["hbw_surface"],
+            plate.temper_temp_c,
+            inc.toughness_t50_shift_c,
+            inc.upper_shelf_factor,
+        )
+        test_t = self.sc.grades[plate.order.grade].charpy_temp_c
+        plate.props["t50"] = curve.t50_c
+        plate.props["kv_true"] = float(curve.energy_j(test_t))
+        plate.meas["curve"] = curve
+
+    def retemper(self, plate: Plate, temp_c: float, minutes: float) -> None:
+        """A second temper: hardness falls by the Hollomon–Jaffe additivity of tempering."""
+        from mill.quality.temper import retempered_hv
+
+        chem = plate.mother.slab.heat.chemistry
+        p = plate.props
+        mo = chem.get("Mo", 0.0)
+        first_h = plate.temper_min / 60.0
+        new_s = retempered_hv(
+            p["hv_aq_surface"],
+            p["hv_floor"],
+            plate.temper_temp_c,
+            first_h,
+            temp_c,
+            minutes / 60.0,
+            mo,
+        )
+        new_c = retempered_hv(
+            p["hv_aq_centre"],
+            p["hv_floor"],
+            plate.temper_temp_c,
+            first_h,
+            temp_c,
+            minutes / 60.0,
+            mo,
+        )
+        bump = p["hbw_surface"] - float(
+            hv_to_hbw(
+                tempered_hardness_hv(
+                    p["hv_aq_surface"], p["hv_floor"], plate.temper_temp_c, first_h, mo
+                )
+            )
+        )
+        p["hbw_surface"] = float(hv_to_hbw(new_s)) + bump
+        p["hbw_centre"] = float(hv_to_hbw(new_c)) + bump
+        plate.temper_temp_c = temp_c
+        plate.temper_min += minutes
+        self.toughness(plate)
+
+
+def _perimeter_point(s: float, w: float, length: float) -> tuple[float, float]:
+    """The point at distance ``s`` along the plate perimeter, starting at the origin."""
+    s = s % (2.0 * (w + length)) if w + length > 0 else 0.0
+    if s <= length:
+        return s, 0.0
+    s -= length
+    if s <= w:
+        return length, s
+    s -= w
+    if s <= length:
+        return length - s, w
+    return 0.0, max(0.0, w - (s - length))
+
+
+def re_ratio(heat: Heat) -> float:
+    """RE/S of a heat (for the record)."""
+    return re_s_ratio(heat.re_pct, heat.chemistry.get("S", 0.0)) if heat.chemistry else math.nan

@@ -1,0 +1,163 @@
+"""The order book: orders generated from the scenario's product mix, or read from a CSV.
+
+Generated orders arrive as a Poisson stream whose mean tonnage per day is
+``orders.tonnes_per_day``; the book starts with ``BACKLOG_DAYS`` of orders already in hand,
+as a running mill has. An orders CSV is validated like a scenario: a bad row names its line
+and column, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from mill.model.entities import Order, mass_t
+from mill.rng import Streams
+from mill.scenario import Scenario, ScenarioError
+from mill.scenario.products import is_ut_class
+
+BACKLOG_DAYS = 10.0
+"""Assumption: a plate mill runs with about two weeks of order book; ten days are in hand."""
+
+CSV_COLUMNS = (
+    "order_id",
+    "grade",
+    "thickness_mm",
+    "width_mm",
+    "length_mm",
+    "quantity",
+    "ut_class",
+    "arrival_day",
+    "due_day",
+)
+
+
+def _mean_order_t(sc: Scenario) -> float:
+    o = sc.orders
+    return float(
+        mass_t(o.thickness_mm.mean(), o.width_mm.mean(), o.length_mm.mean())
+        * max(1.0, o.plates_per_order.mean())
+    )
+
+
+class OrderGenerator:
+    """Draws orders from the product mix; also makes stock-fill orders for a grade."""
+
+    def __init__(self, sc: Scenario, streams: Streams) -> None:
+        self.sc = sc
+        self.rng = streams.generator("orders")
+        self.stock_rng = streams.generator("orders/stock")
+        o = sc.orders
+        self.grades = list(o.grade_shares)
+        self.grade_p = np.array([o.grade_shares[g] for g in self.grades])
+        self.ut = list(o.ut_class_shares)
+        self.ut_p = np.array([o.ut_class_shares[u] for u in self.ut])
+        self._stock_n = 0
+
+    def _size(self, rng: np.random.Generator, grade: str) -> tuple[float, float, float]:
+        o = self.sc.orders
+        tmax = self.sc.grades[grade].max_thickness_mm
+        t = float(o.thickness_mm.draw(rng, 1)[0])
+        t = min(t, tmax)
+        w = float(o.width_mm.draw(rng, 1)[0])
+        ln = float(o.length_mm.draw(rng, 1)[0])
+        return round(t, 1), round(w, 0), round(ln, 0)
+
+    def generate(self, horizon_min: float) -> list[Order]:
+        """Orders arriving from −BACKLOG_DAYS to the horizon, in arrival order."""
+        rate_per_min = self.sc.orders.tonnes_per_day / _mean_order_t(self.sc) / 1440.0
+        t = -BACKLOG_DAYS * 1440.0
+        out: list[Order] = []
+        n = 0
+        while True:
+            t += float(self.rng.exponential(1.0 / rate_per_min))
+            if t > horizon_min:
+                return out
+            n += 1
+            grade = self.grades[int(self.rng.choice(len(self.grades), p=self.grade_p))]
+            th, w, ln = self._size(self.rng, grade)
+            qty = max(1, round(float(self.sc.orders.plates_per_order.draw(self.rng, 1)[0])))
+            ut = self.ut[int(self.rng.choice(len(self.ut), p=self.ut_p))]
+            due = max(t, 0.0) + float(self.sc.orders.due_days.draw(self.rng, 1)[0]) * 1440.0
+            out.append(Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due))
+
+    def stock(self, grade: str, now: float) -> Order:
+        """A stock-fill order line (standard plate, no UT class, no due date)."""
+        self._stock_n += 1
+        th, w, ln = self._size(self.stock_rng, grade)
+        return Order(
+            f"STOCK-{grade}-{self._stock_n:05d}",
+            grade,
+            th,
+            w,
+            ln,
+            4,
+            "none",
+            now,
+            math.inf,
+            stock=True,
+        )
+
+
+def read_orders_csv(path: str | Path, sc: Scenario) -> list[Order]:
+    """Read and validate an orders CSV (columns ``CSV_COLUMNS``); days are from run start."""
+    path = Path(path)
+    errors: list[str] = []
+    out: list[Order] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ScenarioError([f"{path}: missing column(s): {', '.join(missing)}"])
+        for line, row in enumerate(reader, start=2):
+            where = f"{path.name} line {line}"
+            try:
+                order = _row_to_order(row, sc)
+            except ValueError as exc:
+                errors.append(f"{where}: {exc}")
+                continue
+            out.append(order)
+    if errors:
+        raise ScenarioError(
+            errors[:20] + ([f"... {len(errors) - 20} more"] if len(errors) > 20 else [])
+        )
+    if not out:
+        raise ScenarioError([f"{path}: no orders"])
+    out.sort(key=lambda o: (o.arrival_min, o.order_id))
+    return out
+
+
+def _num(row: dict[str, str], col: str, lo: float, hi: float) -> float:
+    try:
+        v = float(row[col])
+    except (TypeError, ValueError):
+        raise ValueError(f"{col}: {row[col]!r} is not a number") from None
+    if not lo <= v <= hi:
+        raise ValueError(f"{col}: must be between {lo:g} and {hi:g}")
+    return v
+
+
+def _row_to_order(row: dict[str, str], sc: Scenario) -> Order:
+    grade = (row["grade"] or "").strip()
+    if grade not in sc.grades:
+        raise ValueError(f"grade: {grade!r} is not defined in the scenario's grades")
+    ut = (row["ut_class"] or "none").strip()
+    if ut != "none" and not is_ut_class(ut):
+        raise ValueError(f"ut_class: {ut!r} is not a UT class (S0E0..S3E4, A578A/B/C, none)")
+    t = _num(row, "thickness_mm", 3, sc.grades[grade].max_thickness_mm)
+    w = _num(row, "width_mm", 500, 4000)
+    ln = _num(row, "length_mm", 1000, 24_000)
+    qty = _num(row, "quantity", 1, 10_000)
+    if not qty.is_integer():
+        raise ValueError("quantity: must be a whole number")
+    arrival = _num(row, "arrival_day", -365, 3650)
+    due = _num(row, "due_day", -365, 3650)
+    if due < arrival:
+        raise ValueError("due_day: must not be before arrival_day")
+    oid = (row["order_id"] or "").strip()
+    if not oid:
+        raise ValueError("order_id: empty")
+    return Order(oid, grade, t, w, ln, int(qty), ut, arrival * 1440.0, due * 1440.0)

@@ -1,0 +1,203 @@
+"""Planning: the order book, and orders → mother plates → slabs → heats → cast sequences.
+
+A product plate is laid out on a mother plate in a grid (up to two across the width when
+the mill is wide enough); a slab is sized so that, after scale loss, it rolls into its
+mother plates plus head/tail crop and side trim; slabs of one grade fill a heat to the
+converter's heat size. Labelled assumption: one order per mother plate (no mixed nesting),
+which under-states the yield a nesting optimiser would reach.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from mill.model.entities import HeatPlan, MotherPlan, Order, SlabPlan, mass_t
+from mill.model.orders import OrderGenerator
+from mill.scenario import Scenario
+
+EDGE_ALLOWANCE_MM = 15.0
+"""Assumption: cutting allowance along each mother-plate edge before the first cut."""
+
+MAX_ACROSS = 2
+
+
+class OrderBook:
+    """Open order lines per grade, in due-date order, with the plates still to plan."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, deque[list[object]]] = {}
+        self.open_t: dict[str, float] = {}
+
+    def add(self, order: Order) -> None:
+        self.lines.setdefault(order.grade, deque()).append([order, order.quantity])
+        self.open_t[order.grade] = self.open_t.get(order.grade, 0.0) + (
+            order.plate_mass_t * order.quantity
+        )
+
+    def grade_most_open(self) -> str | None:
+        """The grade with the most open tonnes (ties: alphabetical, for determinism)."""
+        best = None
+        for grade in sorted(self.open_t):
+            if self.open_t[grade] > 1e-9 and (
+                best is None or self.open_t[grade] > self.open_t[best]
+            ):
+                best = grade
+        return best
+
+    def take(self, grade: str, max_plates: int) -> tuple[Order, int] | None:
+        """Take up to ``max_plates`` plates of the first open line of ``grade``."""
+        q = self.lines.get(grade)
+        if not q:
+            return None
+        line = q[0]
+        order, left = line[0], line[1]
+        assert isinstance(order, Order) and isinstance(left, int)
+        n = min(left, max_plates)
+        line[1] = left - n
+        if left - n == 0:
+            q.popleft()
+        self.open_t[grade] -= order.plate_mass_t * n
+        return order, n
+
+    def put_back(self, order: Order, n: int) -> None:
+        """Return plates taken but not planned (to the front of the queue)."""
+        self.lines.setdefault(order.grade, deque()).appendleft([order, n])
+        self.open_t[order.grade] = self.open_t.get(order.grade, 0.0) + order.plate_mass_t * n
+
+
+class Planner:
+    """Designs mother plates, slabs and heats for one cast sequence at a time."""
+
+    def __init__(self, sc: Scenario, book: OrderBook, orders: OrderGenerator) -> None:
+        self.sc = sc
+        self.book = book
+        self.orders = orders
+        p = sc.plant
+        self.side_trim = p.shear_line.side_trim_mm
+        self.crop = p.shear_line.crop_mm
+        self.kerf = max(p.cutting.plasma_kerf_mm, p.cutting.oxyfuel_kerf_mm)
+        self.max_rolled_w = p.plate_mill.max_width_mm
+        self.scale = p.plate_mill.scale_loss_pct / 100.0
+        c = p.caster
+        self.slab_t = c.slab_thickness_mm
+        self.slab_w = (c.slab_width_min_mm, c.slab_width_max_mm)
+        self.slab_lmax = c.slab_length_max_mm
+
+    # ---- mother plates -----------------------------------------------------------------
+    def _mother(self, order: Order, n: int) -> tuple[MotherPlan, int]:
+        """Lay out up to ``n`` plates of ``order`` on one mother plate; returns (plan, used)."""
+        sc = self.sc.planning
+        w, ln = order.width_mm, order.length_mm
+        usable_w = self.max_rolled_w - 2 * self.side_trim - 2 * EDGE_ALLOWANCE_MM
+        across = max(1, min(MAX_ACROSS, int((usable_w + self.kerf) // (w + self.kerf)), n))
+        # length budget: the mother-plate limit and the slab it must come from
+        max_len = sc.mother_max_length_mm - 2 * EDGE_ALLOWANCE_MM
+        along_max = max(1, int((max_len + self.kerf) // (ln + self.kerf)))
+        along = min(along_max, math.ceil(n / across), sc.max_products_per_mother // across or 1)
+        along = max(1, along)
+        while (
+            along > 1
+            and self._slab_length(order.thickness_mm, across, along, w, ln) > self.slab_lmax
+        ):
+            along -= 1
+        count = min(n, across * along, sc.max_products_per_mother)
+        if count < across * along:  # a partly filled last row: shrink the grid
+            along = math.ceil(count / across)
+        mw = across * w + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        ml = along * ln + (along - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        return MotherPlan(order, across, along, count, mw, ml), count
+
+    def _slab_length(self, t: float, across: int, along: int, w: float, ln: float) -> float:
+        mw = across * w + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        ml = along * ln + (along - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        rw = max(mw + 2 * self.side_trim, self.slab_w[0])
+        rl = ml + 2 * self.crop
+        vol = t * rw * rl / (1.0 - self.scale)
+        sw = min(max(rw, self.slab_w[0]), self.slab_w[1])
+        return vol / (self.slab_t * sw)
+
+    # ---- slabs -------------------------------------------------------------------------
+    def _slab(self, mothers: list[MotherPlan], t: float) -> SlabPlan:
+        rw = max(max(m.width_mm for m in mothers) + 2 * self.side_trim, self.slab_w[0])
+        rl = sum(m.length_mm for m in mothers) + 2 * self.crop
+        vol = t * rw * rl / (1.0 - self.scale)
+        sw = round(min(max(rw, self.slab_w[0]), self.slab_w[1]) / 50.0) * 50.0
+        sl = vol / (self.slab_t * sw)
+        return SlabPlan(sw, sl, self.slab_t, t, rw, rl, mothers)
+
+    def _fits(self, mothers: list[MotherPlan], extra: MotherPlan, t: float) -> bool:
+        if len(mothers) >= self.sc.planning.max_mother_plates_per_slab:
+            return False
+        trial = self._slab([*mothers, extra], t)
+        return (
+            trial.length_mm <= self.slab_lmax
+            and trial.rolled_length_mm <= self.sc.plant.plate_mill.max_length_mm
+        )
+
+    # ---- heats -------------------------------------------------------------------------
+    def plan_heat(self, grade: str, now: float) -> HeatPlan:
+        """Fill one heat of ``grade`` with slabs for open orders (stock fill if short).
+
+        Mother plates of one thickness share a slab while it stays within the caster's
+        slab length and the mill's plate length; the heat closes when its cast tonnes
+        reach the converter's heat size times the casting yield (3 % overshoot allowed).
+        """
+        conv = self.sc.plant.converter
+        target = conv.heat_size_t * conv.casting_yield_pct / 100.0
+        max_slabs = self.sc.planning.max_slabs_per_heat
+        slabs: list[SlabPlan] = []
+        closed_t = 0.0
+        current: list[MotherPlan] = []
+        while True:
+            taken = self.book.take(grade, self.sc.planning.max_products_per_mother * MAX_ACROSS)
+            if taken is None:
+                if not self.sc.planning.stock_fill:
+                    break
+                self.book.add(self.orders.stock(grade, now))
+                continue
+            order, n = taken
+            mother, used = self._mother(order, n)
+            if used < n:
+                self.book.put_back(order, n - used)
+            t = order.thickness_mm
+            joins = (
+                bool(current)
+                and current[0].order.thickness_mm == t
+                and self._fits(current, mother, t)
+            )
+            open_t = self._mass(current) if current else 0.0
+            after = closed_t + (
+                self._mass([*current, mother]) if joins else open_t + self._mass([mother])
+            )
+            if (slabs or current) and after > 1.03 * target:
+                self.book.put_back(order, used)
+                break
+            if not joins and current:
+                slabs.append(self._slab(current, current[0].order.thickness_mm))
+                closed_t += open_t
+                current = []
+                if len(slabs) >= max_slabs:
+                    self.book.put_back(order, used)
+                    break
+            current.append(mother)
+            if closed_t + self._mass(current) >= target:
+                break
+        if current:
+            slabs.append(self._slab(current, current[0].order.thickness_mm))
+        return HeatPlan(grade, slabs)
+
+    def _mass(self, mothers: list[MotherPlan]) -> float:
+        """Mass of the slab these mother plates need."""
+        s = self._slab(mothers, mothers[0].order.thickness_mm)
+        return mass_t(s.thickness_mm, s.width_mm, s.length_mm)
+
+    def plan_sequence(self, grade: str, heats: int, now: float) -> list[HeatPlan]:
+        """Plan ``heats`` heats of ``grade`` (fewer if the book runs dry without stock fill)."""
+        out: list[HeatPlan] = []
+        for _ in range(heats):
+            plan = self.plan_heat(grade, now)
+            if not plan.slabs:
+                break
+            out.append(plan)
+        return out

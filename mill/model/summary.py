@@ -1,0 +1,173 @@
+"""The run's invariants and its KPIs (``summary.json``)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mill.model.plant import Plant
+
+MASS_TOL_REL = 1e-6
+LITTLE_TOL_REL = 0.05
+LITTLE_MIN_DEPARTURES = 50
+
+
+def _num(x: float, digits: int = 4) -> float | None:
+    return round(x, digits) if math.isfinite(x) else None
+
+
+def invariants(plant: Plant) -> dict[str, Any]:
+    """Check mass balance, plate conservation, genealogy and Little's law; report each."""
+    lg = plant.ledger
+    out: dict[str, Any] = {}
+    accounted = (
+        lg.out_t["prime"]
+        + lg.out_t["downgraded"]
+        + lg.out_t["scrap"]
+        + lg.out_t["loss"]
+        + lg.live_t
+    )
+    wip_sum = sum(getattr(e, "mass_t", 0.0) for e in lg.live.values())
+    err = abs(lg.cast_t - accounted)
+    out["mass_balance"] = {
+        "cast_t": _num(lg.cast_t, 3),
+        "prime_t": _num(lg.out_t["prime"], 3),
+        "downgraded_t": _num(lg.out_t["downgraded"], 3),
+        "scrap_t": _num(lg.out_t["scrap"], 3),
+        "yield_loss_t": _num(lg.out_t["loss"], 3),
+        "wip_t": _num(wip_sum, 3),
+        "error_t": _num(err, 9),
+        "ok": err <= MASS_TOL_REL * max(1.0, lg.cast_t)
+        and abs(wip_sum - lg.live_t) <= 1e-6 * max(1.0, lg.cast_t),
+    }
+    live_plates = sum(
+        1 for k, e in lg.live.items() if type(e).__name__ == "Plate" and k == e.plate_id
+    )
+    done = sum(lg.plates_done.values())
+    out["plate_conservation"] = {
+        "cut": lg.plates_created,
+        "disposed": done,
+        "wip": live_plates,
+        "ok": lg.plates_created == done + live_plates and not lg.violations,
+        "violations": lg.violations[:20],
+    }
+    little: dict[str, Any] = {}
+    window = plant.horizon - plant.warmup
+    ok = True
+    for name, unit in plant.units.items():
+        st = unit.stats(window)
+        if st["departures"] < LITTLE_MIN_DEPARTURES:
+            little[name] = {"checked": False, "departures": st["departures"]}
+            continue
+        lw = st["littles_law_lw"]
+        rel = abs(st["mean_in_unit"] - lw) / max(st["mean_in_unit"], 1e-9)
+        # boundary effect: pieces present at the window's ends
+        good = rel <= LITTLE_TOL_REL
+        ok = ok and good
+        little[name] = {
+            "L": _num(st["mean_in_unit"]),
+            "lambda_W": _num(lw),
+            "rel_error": _num(rel),
+            "ok": good,
+        }
+    out["littles_law"] = {"tolerance_rel": LITTLE_TOL_REL, "units": little, "ok": ok}
+    out["ok"] = all(v["ok"] for v in out.values() if isinstance(v, dict) and "ok" in v)
+    return out
+
+
+def summary(plant: Plant) -> dict[str, Any]:
+    """KPIs over the observation window (after the warm-up)."""
+    lg = plant.ledger
+    window_min = plant.horizon - plant.warmup
+    hours = window_min / 60.0
+    w, wt = lg.win, lg.win_t
+    released = w["prime"] + w["downgraded"]
+    disposed_t = wt["prime"] + wt["downgraded"] + wt["scrap"]
+    share = wt["slab_share"]
+    units = {}
+    for name, unit in plant.units.items():
+        st = unit.stats(window_min)
+        units[name] = {
+            "capacity": st["capacity"],
+            "utilisation": _num(st["utilisation"]),
+            "blocked_frac": _num(st["blocked_frac"]),
+            "down_frac": _num(st["down_frac"]),
+            "mean_in_unit": _num(st["mean_in_unit"], 3),
+            "mean_time_in_unit_min": _num(st["mean_time_in_unit_min"], 3),
+            "departures": st["departures"],
+        }
+    mech = sorted(set(lg.defects_true) | set(lg.defects_detected))
+    pareto = sorted(lg.defects_true.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "window": {"start_min": plant.warmup, "end_min": plant.horizon, "hours": hours},
+        "plates": {
+            "prime": w["prime"],
+            "downgraded": w["downgraded"],
+            "scrap": w["scrap"],
+            "released": released,
+        },
+        "tonnes": {
+            "prime_t": _num(wt["prime"], 2),
+            "downgraded_t": _num(wt["downgraded"], 2),
+            "scrap_t": _num(wt["scrap"], 2),
+            "released_t": _num(wt["prime"] + wt["downgraded"], 2),
+        },
+        "yield_by_tonnage": {
+            "slab_to_prime_pct": _num(100 * wt["prime"] / share, 3) if share else None,
+            "slab_to_released_pct": _num(100 * (wt["prime"] + wt["downgraded"]) / share, 3)
+            if share
+            else None,
+            "prime_pct_of_disposed": _num(100 * wt["prime"] / disposed_t, 3)
+            if disposed_t
+            else None,
+            "downgraded_pct_of_disposed": _num(100 * wt["downgraded"] / disposed_t, 3)
+            if disposed_t
+            else None,
+            "scrap_pct_of_disposed": _num(100 * wt["scrap"] / disposed_t, 3)
+            if disposed_t
+            else None,
+        },
+        "throughput_t_per_h": _num((wt["prime"] + wt["downgraded"]) / hours, 3) if hours else None,
+        "lead_time_h": {
+            "mean": _num(lg.lead.mean(), 2),
+            "p50": _num(lg.lead.percentile(50), 2),
+            "p90": _num(lg.lead.percentile(90), 2),
+            "p95": _num(lg.lead.percentile(95), 2),
+        },
+        "flow_time_h": {
+            "mean": _num(lg.flow.mean(), 2),
+            "p50": _num(lg.flow.percentile(50), 2),
+            "p90": _num(lg.flow.percentile(90), 2),
+            "p95": _num(lg.flow.percentile(95), 2),
+        },
+        "late_pct": _num(100 * w["late"] / released, 3) if released else None,
+        "wip": {
+            "mean_t": _num(lg.int_live_t / window_min, 2),
+            "mean_pieces": _num(lg.int_live_n / window_min, 2),
+        },
+        "utilisation": units,
+        "defects": {
+            "by_mechanism": {
+                m: {"true": lg.defects_true[m], "detected": lg.defects_detected[m]} for m in mech
+            },
+            "by_origin_stage": dict(sorted(lg.defect_origin.items())),
+            "by_detection_stage": dict(sorted(lg.defect_detection.items())),
+            "origin_vs_detection": {
+                f"{o}->{d}": n for (o, d), n in sorted(lg.defect_cross.items())
+            },
+            "by_root_cause": dict(sorted(lg.causes.items())),
+            "pareto": [{"mechanism": m, "true": n} for m, n in pareto],
+        },
+        "escapes": {
+            "plates": w["escape"],
+            "per_million_released": _num(1e6 * w["escape"] / w["prime"], 1) if w["prime"] else None,
+        },
+        "false_rejects": {
+            "plates": w["false_reject"],
+            "pct_of_rejected": _num(100 * w["false_reject"] / (w["downgraded"] + w["scrap"]), 2)
+            if (w["downgraded"] + w["scrap"])
+            else None,
+        },
+        "disposition_reasons": dict(sorted(lg.reasons.items())),
+    }

@@ -1,0 +1,236 @@
+"""A unit of the plant: a SimPy resource with servers (or furnace slots), clock-based
+breakdowns, recorded state intervals and the per-unit statistics the summary reports.
+
+A piece moves through a unit as ``enter`` (queue, then a server) → ``work`` (processing,
+stretched by any breakdown that overlaps it: clock-based failures pause the work in hand,
+which resumes after repair) → ``leave``. Between ``work`` and ``leave`` the piece holds its
+server *blocked*, waiting for the next unit (blocking after service), so a furnace keeps a
+slab when the mill is busy, as in a real line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+
+from mill.trace.writer import TableWriter
+
+Proc = Generator[simpy.Event, Any, Any]
+
+
+class Visit:
+    """One piece's stay at one unit (becomes a row of events.csv)."""
+
+    __slots__ = ("arrive", "entity_id", "kind", "req", "stage", "start", "worked")
+
+    def __init__(self, entity_id: str, kind: str, stage: str, arrive: float) -> None:
+        self.entity_id = entity_id
+        self.kind = kind
+        self.stage = stage
+        self.arrive = arrive
+        self.start = arrive
+        self.worked = False
+        self.req: simpy.resources.resource.Request | None = None
+
+
+class Unit:
+    """A resource with state recording, breakdowns and time-weighted statistics."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        name: str,
+        capacity: int,
+        equipment: TableWriter,
+        events: TableWriter,
+        warmup_min: float,
+    ) -> None:
+        self.env = env
+        self.name = name
+        self.capacity = capacity
+        self.resource = simpy.Resource(env, capacity)
+        self._equipment = equipment
+        self._events = events
+        self.warmup = warmup_min
+        # live counts
+        self.working = 0
+        self.blocked = 0
+        self.present = 0
+        self.is_down = False
+        self._down_since = 0.0
+        self._down_total = 0.0
+        # state interval being recorded
+        self.state = "idle"
+        self._state_since = 0.0
+        # time integrals over the observation window [warmup, now]
+        self._last = 0.0
+        self.int_working = 0.0
+        self.int_blocked = 0.0
+        self.int_present = 0.0
+        self.int_down = 0.0
+        self.departures = 0
+        self.sojourn_sum = 0.0
+
+    # ---- statistics -------------------------------------------------------------------
+    def _advance(self) -> None:
+        now = self.env.now
+        lo = self._last if self._last > self.warmup else self.warmup
+        if now > lo:
+            dt = now - lo
+            self.int_working += self.working * dt
+            self.int_blocked += self.blocked * dt
+            self.int_present += self.present * dt
+            if self.is_down:
+                self.int_down += dt
+        self._last = now
+
+    def _restate(self) -> None:
+        if self.is_down:
+            new = "down"
+        elif self.working:
+            new = "busy"
+        elif self.blocked:
+            new = "blocked"
+        else:
+            new = "idle"
+        if new != self.state:
+            now = self.env.now
+            if now > self._state_since:
+                self._equipment.write(
+                    (
+                        self.name,
+                        self.state,
+                        round(self._state_since, 3),
+                        round(now, 3),
+                        round(now - self._state_since, 3),
+                    )
+                )
+            self.state = new
+            self._state_since = now
+
+    def close(self) -> None:
+        """Account the open interval up to the run end and record it."""
+        self._advance()
+        now = self.env.now
+        if now > self._state_since:
+            self._equipment.write(
+                (
+                    self.name,
+                    self.state,
+                    round(self._state_since, 3),
+                    round(now, 3),
+                    round(now - self._state_since, 3),
+                )
+            )
+            self._state_since = now
+
+    # ---- flow of pieces ---------------------------------------------------------------
+    def enter(self, entity_id: str, kind: str, stage: str) -> Proc:
+        """Queue for a server; returns the ``Visit`` once a server is held."""
+        self._advance()
+        self.present += 1
+        visit = Visit(entity_id, kind, stage, self.env.now)
+        req = self.resource.request()
+        yield req
+        visit.req = req
+        visit.start = self.env.now
+        return visit
+
+    def work(self, visit: Visit, minutes: float) -> Proc:
+        """Process for ``minutes`` of working time; a breakdown pauses the work."""
+        self._advance()
+        if visit.worked:
+            self.blocked -= 1
+        self.working += 1
+        self._restate()
+        if self.is_down:  # wait for the repair before starting
+            yield self.env.timeout(self._down_since + self._repair_left - self.env.now)
+        d0 = self.down_time()
+        yield self.env.timeout(minutes)
+        lost = self.down_time() - d0
+        while lost > 1e-9:
+            d1 = self.down_time()
+            yield self.env.timeout(lost)
+            lost = self.down_time() - d1
+        self._advance()
+        self.working -= 1
+        self.blocked += 1
+        visit.worked = True
+        self._restate()
+
+    def leave(self, visit: Visit) -> None:
+        """Free the server and record the visit."""
+        self._advance()
+        if visit.worked:
+            self.blocked -= 1
+        self.present -= 1
+        assert visit.req is not None
+        self.resource.release(visit.req)
+        now = self.env.now
+        if now >= self.warmup:
+            self.departures += 1
+            self.sojourn_sum += now - visit.arrive
+        self._events.write(
+            (
+                visit.entity_id,
+                visit.kind,
+                visit.stage,
+                self.name,
+                round(visit.arrive, 3),
+                round(visit.start, 3),
+                round(now, 3),
+            )
+        )
+        self._restate()
+
+    def visit(self, entity_id: str, kind: str, stage: str, minutes: float) -> Proc:
+        """enter → work → leave, for a unit with nothing downstream to wait for."""
+        v = yield from self.enter(entity_id, kind, stage)
+        yield from self.work(v, minutes)
+        self.leave(v)
+
+    # ---- breakdowns -------------------------------------------------------------------
+    _repair_left = 0.0
+
+    def down_time(self) -> float:
+        """Cumulative down time up to now (including a repair in progress)."""
+        if self.is_down:
+            return self._down_total + (self.env.now - self._down_since)
+        return self._down_total
+
+    def breakdowns(self, ttf_min: Callable[[], float], ttr_min: Callable[[], float]) -> Proc:
+        """Clock-based failures: up for ttf, down for ttr, forever."""
+        while True:
+            yield self.env.timeout(ttf_min())
+            repair = ttr_min()
+            self._advance()
+            self.is_down = True
+            self._down_since = self.env.now
+            self._repair_left = repair
+            self._restate()
+            yield self.env.timeout(repair)
+            self._advance()
+            self.is_down = False
+            self._down_total += repair
+            self._restate()
+
+    # ---- summary ----------------------------------------------------------------------
+    def stats(self, window_min: float) -> dict[str, float]:
+        """Utilisation, blocked and down fractions, mean pieces present, Little's law check."""
+        self._advance()
+        cap_t = self.capacity * window_min
+        mean_present = self.int_present / window_min if window_min > 0 else 0.0
+        lam = self.departures / window_min if window_min > 0 else 0.0
+        mean_sojourn = self.sojourn_sum / self.departures if self.departures else 0.0
+        return {
+            "capacity": self.capacity,
+            "utilisation": self.int_working / cap_t if cap_t > 0 else 0.0,
+            "blocked_frac": self.int_blocked / cap_t if cap_t > 0 else 0.0,
+            "down_frac": self.int_down / window_min if window_min > 0 else 0.0,
+            "mean_in_unit": mean_present,
+            "departures": self.departures,
+            "mean_time_in_unit_min": mean_sojourn,
+            "littles_law_lw": lam * mean_sojourn,
+        }

@@ -1,0 +1,21 @@
+"""The validated scenario (pydantic), its loading with overrides, and the effective dump."""
+
+from mill.scenario.load import (
+    ScenarioError,
+    dump_scenario,
+    load_scenario,
+    scenario_hash,
+    validate,
+)
+from mill.scenario.model import Planning, Run, Scenario
+
+__all__ = [
+    "Planning",
+    "Run",
+    "Scenario",
+    "ScenarioError",
+    "dump_scenario",
+    "load_scenario",
+    "scenario_hash",
+    "validate",
+]

@@ -1,0 +1,79 @@
+"""The root of a validated scenario: run control, planning, plant, products and quality."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from mill.distributions import exponential, uniform
+from mill.scenario.fields import DistSpec, Section, dist_within, within
+from mill.scenario.plant import Plant
+from mill.scenario.products import Grade, Orders, default_grades
+from mill.scenario.quality import Quality
+
+
+class Run(Section):
+    """Run control: seed, horizon and the warm-up excluded from the KPIs."""
+
+    name: str = Field(default="scenario", min_length=1, max_length=80)
+    seed: Annotated[int, within(0, 2**32 - 1)] = 1
+    horizon_days: Annotated[float, within(0.01, 3650)] = 16.0
+    warmup_days: Annotated[float, within(0, 365)] = 2.0
+    start: datetime = datetime(2026, 1, 5, 6, 0, 0)
+
+    @model_validator(mode="after")
+    def _warmup(self) -> Run:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError("warmup_days must be shorter than horizon_days")
+        return self
+
+
+class Planning(Section):
+    """How orders become heats, slabs and mother plates, and when heats are released.
+
+    ``release = "wip_cap"``: the next cast sequence is released when the tonnes cast but not
+    yet finished fall below ``wip_cap_t`` (the steel shop casts NM heats at the pace the
+    finishing end can take them). ``release = "poisson"``: single heats are released with
+    ``interarrival_min`` between them (queueing-theory validation).
+    """
+
+    release: Literal["wip_cap", "poisson"] = "wip_cap"
+    wip_cap_t: Annotated[float, within(1, 1e6)] = 4500.0
+    check_interval_min: Annotated[float, within(1, 1440)] = 30.0
+    interarrival_min: Annotated[DistSpec, dist_within(0.01, 1e5)] = exponential(60.0)
+    heats_per_sequence: Annotated[DistSpec, dist_within(1, 30)] = uniform(6, 10)
+    max_slabs_per_heat: Annotated[int, within(1, 100)] = 40
+    max_mother_plates_per_slab: Annotated[int, within(1, 6)] = 3
+    max_products_per_mother: Annotated[int, within(1, 30)] = 6
+    mother_max_length_mm: Annotated[float, within(2000, 60_000)] = 24_000.0
+    stock_fill: bool = Field(
+        default=True, description="fill a heat short of order tonnage with stock plates"
+    )
+
+
+class Scenario(Section):
+    """A complete, validated scenario; every field has a default resolved in the dump."""
+
+    run: Run = Run()
+    planning: Planning = Planning()
+    plant: Plant = Plant()
+    grades: dict[str, Grade] = Field(default_factory=default_grades)
+    orders: Orders = Orders()
+    quality: Quality = Quality()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        for grade in self.orders.grade_shares:
+            if grade not in self.grades:
+                raise ValueError(f"orders.grade_shares: grade {grade!r} is not defined in grades")
+        for name, grade in self.grades.items():
+            if grade.downgrade_to is not None and grade.downgrade_to not in self.grades:
+                raise ValueError(
+                    f"grades.{name}.downgrade_to: grade {grade.downgrade_to!r} is not defined"
+                )
+        caster = self.plant.caster
+        if caster.slab_width_min_mm > caster.slab_width_max_mm:
+            raise ValueError("plant.caster: slab_width_min_mm must be <= slab_width_max_mm")
+        return self

@@ -1,0 +1,192 @@
+"""Scenario tables for the units of the plant: capacities, process times, breakdowns.
+
+Each unit's process time is ``time_min`` (a distribution) plus, where ``derived_time`` is on,
+the time its physics gives for the entity in hand: furnace residence from thickness, rolling
+from the pass schedule, cutting from cut length and speed, UT from plate area and scan speed.
+Figures and their sources: ``reference/domain.md`` §1 and §8 (all defaults there are labelled
+engineering assumptions unless a source is named).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from mill.distributions import constant, normal, triangular, uniform
+from mill.scenario.fields import DistSpec, Section, dist_within, within
+
+
+class Breakdown(Section):
+    """Clock-based failures: time between failures ~ exponential(mtbf_h), repair ~ mttr_min."""
+
+    mtbf_h: Annotated[float, within(0.1, 100_000)]
+    mttr_min: Annotated[DistSpec, dist_within(0, 10_000)]
+
+
+class Unit(Section):
+    """A unit of the plant: a resource with servers (or furnace slots) and a process time."""
+
+    capacity: Annotated[int, within(1, 500)] = 1
+    time_min: Annotated[DistSpec, dist_within(0, 10_000)] = constant(0.0)
+    derived_time: bool = True
+    breakdown: Breakdown | None = None
+
+
+class Converter(Unit):
+    """BOF/EAF: tap-to-tap time; heat size in tonnes (domain §1.1: 170–260 t, 40 ± 5 min)."""
+
+    time_min: Annotated[DistSpec, dist_within(5, 600)] = normal(40, 5, low=25)
+    heat_size_t: Annotated[float, within(0.1, 400)] = 220.0
+    casting_yield_pct: Annotated[float, within(80, 100)] = 97.5
+
+
+class Degasser(Unit):
+    """RH/VD vacuum degasser with the rare-earth (Ce/La) addition at the end of treatment."""
+
+    vacuum_degassing: bool = True
+    re_addition_pct: Annotated[float, within(0, 0.2)] = 0.008
+    re_recovery_frac: Annotated[DistSpec, dist_within(0, 1)] = uniform(0.4, 0.6)
+    hydrogen_ppm_degassed: Annotated[DistSpec, dist_within(0, 20)] = uniform(1.0, 2.0)
+    hydrogen_ppm_undegassed: Annotated[DistSpec, dist_within(0, 20)] = uniform(4.0, 7.0)
+
+
+class Caster(Unit):
+    """Continuous slab caster; a heat occupies it for mass / (t·w·v·ρ·strands)."""
+
+    strands: Annotated[int, within(1, 4)] = 1
+    slab_thickness_mm: Annotated[float, within(100, 500)] = 250.0
+    slab_width_min_mm: Annotated[float, within(800, 3500)] = 1800.0
+    slab_width_max_mm: Annotated[float, within(800, 3500)] = 2500.0
+    slab_length_max_mm: Annotated[float, within(1000, 15_000)] = 4800.0
+    casting_speed_m_per_min: Annotated[DistSpec, dist_within(0.2, 3)] = normal(1.0, 0.05)
+    superheat_c: Annotated[DistSpec, dist_within(0, 80)] = triangular(15, 25, 45)
+    soft_reduction_availability: Annotated[float, within(0, 1)] = 0.95
+    turnaround_min: Annotated[DistSpec, dist_within(0, 600)] = uniform(60, 90)
+
+
+class ReheatFurnace(Unit):
+    """Walking-beam furnace: residence ≈ 0.7–1.1 min/mm for a cold 250 mm slab (domain §1.3)."""
+
+    capacity: Annotated[int, within(1, 500)] = 24
+    residence_min_per_mm: Annotated[float, within(0, 5)] = 0.85
+    hot_charge_factor: Annotated[float, within(0.2, 1)] = 0.6
+    hot_charge_within_h: Annotated[float, within(0, 48)] = 4.0
+    discharge_temp_c: Annotated[DistSpec, dist_within(1000, 1300)] = normal(1200, 15)
+    descale_pressure_bar: Annotated[DistSpec, dist_within(50, 400)] = normal(200, 12)
+
+
+class PlateMill(Unit):
+    """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8)."""
+
+    reduction_per_pass: Annotated[float, within(0.02, 0.4)] = 0.14
+    pass_time_s: Annotated[DistSpec, dist_within(1, 60)] = uniform(8, 15)
+    reversal_s: Annotated[float, within(0, 30)] = 4.0
+    max_width_mm: Annotated[float, within(1000, 5500)] = 4100.0
+    max_length_mm: Annotated[float, within(5000, 60_000)] = 48_000.0
+    scale_loss_pct: Annotated[float, within(0, 5)] = 0.8
+
+
+class ShearLine(Unit):
+    """Crop, side trim and cross-cut into mother plates (domain §1.4 / §8)."""
+
+    time_min: Annotated[DistSpec, dist_within(0, 120)] = uniform(1, 3)
+    side_trim_mm: Annotated[float, within(0, 200)] = 40.0
+    crop_mm: Annotated[float, within(0, 2000)] = 600.0
+
+
+class AustenitisingFurnace(Unit):
+    """Roller-hearth furnace: residence 20 min + 1.8 min/mm at ≈900 °C (domain §1.5)."""
+
+    capacity: Annotated[int, within(1, 200)] = 8
+    time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(20.0)
+    residence_min_per_mm: Annotated[float, within(0, 10)] = 1.8
+    temp_c: Annotated[DistSpec, dist_within(750, 1050)] = normal(900, 8)
+
+
+class Quench(Unit):
+    """Roller quench: heat-transfer coefficient and its uniformity across the plate."""
+
+    time_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(1, 2)
+    htc_w_m2k: Annotated[DistSpec, dist_within(500, 50_000)] = normal(9000, 800)
+    uniformity: Annotated[DistSpec, dist_within(0, 1)] = triangular(0.85, 0.97, 1.0)
+
+
+class TemperingFurnace(Unit):
+    """Tempering furnace: soak 30 min + 2 min/mm; set temperature per grade (domain §1.5)."""
+
+    capacity: Annotated[int, within(1, 200)] = 10
+    time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(30.0)
+    residence_min_per_mm: Annotated[float, within(0, 10)] = 2.0
+    temp_scatter_c: Annotated[DistSpec, dist_within(-50, 50)] = normal(0, 5)
+
+
+class Cutting(Unit):
+    """Plasma (≤ plasma_max_thickness_mm) and oxy-fuel tables (SSAB TechSupport #16)."""
+
+    plasma_tables: Annotated[int, within(0, 20)] = 2
+    oxyfuel_tables: Annotated[int, within(0, 20)] = 2
+    plasma_max_thickness_mm: Annotated[float, within(5, 80)] = 40.0
+    pierce_s: Annotated[DistSpec, dist_within(0, 60)] = uniform(2, 10)
+    handling_min: Annotated[DistSpec, dist_within(0, 120)] = uniform(5, 10)
+    plasma_kerf_mm: Annotated[float, within(0, 10)] = 3.0
+    oxyfuel_kerf_mm: Annotated[float, within(0, 10)] = 4.0
+    preheat_compliance: Annotated[float, within(0, 1)] = 0.9
+
+
+class UltrasonicTester(Unit):
+    """Automated UT: time from plate area, scan speed and raster width (domain §1.7)."""
+
+    time_min: Annotated[DistSpec, dist_within(0, 120)] = constant(2.0)
+    scan_speed_m_per_s: Annotated[float, within(0.05, 5)] = 0.75
+    raster_width_mm: Annotated[float, within(50, 5000)] = 800.0
+
+
+class Plant(Section):
+    """Every unit of DESIGN.md's 'shape of the plant'."""
+
+    blocking: bool = Field(
+        default=True,
+        description="a furnace or mill holds its piece until the next unit can take it",
+    )
+    converter: Converter = Converter()
+    ladle_furnace: Unit = Unit(time_min=normal(42, 6, low=25))
+    degasser: Degasser = Degasser(time_min=normal(25, 4, low=15))
+    caster: Caster = Caster()
+    reheat_furnace: ReheatFurnace = ReheatFurnace()
+    plate_mill: PlateMill = PlateMill(time_min=constant(1.0))
+    hot_leveller: Unit = Unit(time_min=uniform(1.0, 2.0))
+    cooling_bed: Unit = Unit(capacity=12, time_min=uniform(30, 90), derived_time=False)
+    shear_line: ShearLine = ShearLine()
+    austenitising_furnace: AustenitisingFurnace = AustenitisingFurnace()
+    quench: Quench = Quench()
+    tempering_furnace: TemperingFurnace = TemperingFurnace()
+    leveller: Unit = Unit(time_min=uniform(1.5, 3.0))
+    cutting: Cutting = Cutting()
+    ut: UltrasonicTester = UltrasonicTester()
+    manual_ut: Unit = Unit(time_min=uniform(5, 15))
+    lab: Unit = Unit(capacity=2, time_min=uniform(20, 40))
+    final_inspection: Unit = Unit(time_min=uniform(2, 4))
+
+
+UNIT_NAMES: tuple[str, ...] = (
+    "converter",
+    "ladle_furnace",
+    "degasser",
+    "caster",
+    "reheat_furnace",
+    "plate_mill",
+    "hot_leveller",
+    "cooling_bed",
+    "shear_line",
+    "austenitising_furnace",
+    "quench",
+    "tempering_furnace",
+    "leveller",
+    "plasma",
+    "oxyfuel",
+    "ut",
+    "manual_ut",
+    "lab",
+    "final_inspection",
+)

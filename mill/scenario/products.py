@@ -1,0 +1,166 @@
+"""Scenario tables for what the mill makes: grades (chemistry aims, specification windows,
+tempering practice) and the order book (a generated product mix or an orders CSV).
+
+Grade figures: GB/T 24186-2022 Tables 2–4 and the SSAB Hardox datasheets, as collected in
+``reference/domain.md`` §2; aim chemistries are domain §2.3's labelled assumptions.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from mill.distributions import Empirical, normal, uniform
+from mill.scenario.fields import DistSpec, Section, dist_within, within
+
+Chemistry = dict[str, Annotated[float, within(0, 5)]]
+
+
+class Grade(Section):
+    """A wear-plate grade: chemistry aim and scatter, spec windows, tempering practice."""
+
+    aim_pct: Chemistry
+    sigma_pct: Chemistry
+    max_thickness_mm: Annotated[float, within(3, 200)] = 120.0
+    surface_hbw: tuple[float, float]
+    surface_hbw_thick: tuple[float, float] = Field(
+        description="window for plate thicker than thick_above_mm (GB/T 24186 Table 4)"
+    )
+    thick_above_mm: Annotated[float, within(10, 200)] = 80.0
+    centre_min_hbw: Annotated[float, within(100, 800)]
+    charpy_temp_c: Annotated[float, within(-80, 20)] = -40.0
+    charpy_min_j: Annotated[float, within(0, 300)] = 24.0
+    temper_temp_c: Annotated[DistSpec, dist_within(100, 700)]
+    downgrade_to: str | None = None
+
+    @model_validator(mode="after")
+    def _windows(self) -> Grade:
+        for name in ("surface_hbw", "surface_hbw_thick"):
+            lo, hi = getattr(self, name)
+            if not 100 <= lo < hi <= 800:
+                raise ValueError(f"{name} must be [low, high] with 100 <= low < high <= 800")
+        if "C" not in self.aim_pct:
+            raise ValueError("aim_pct must give carbon (C)")
+        return self
+
+
+def _default_grades() -> dict[str, Grade]:
+    common_sigma = {
+        "C": 0.008,
+        "Si": 0.03,
+        "Mn": 0.04,
+        "Cr": 0.03,
+        "Ni": 0.02,
+        "Mo": 0.015,
+        "P": 0.002,
+        "S": 0.0008,
+        "B": 0.0003,
+        "Ti": 0.002,
+        "Al": 0.005,
+    }
+    base = {"P": 0.012, "S": 0.003, "Ti": 0.02, "B": 0.0018, "Al": 0.035, "Cu": 0.02, "N": 0.004}
+    return {
+        "NM400": Grade(
+            aim_pct={
+                **base,
+                "C": 0.185,
+                "Si": 0.35,
+                "Mn": 1.25,
+                "Cr": 0.45,
+                "Ni": 0.10,
+                "Mo": 0.18,
+            },
+            sigma_pct=common_sigma,
+            surface_hbw=(370, 430),
+            surface_hbw_thick=(360, 440),
+            centre_min_hbw=330,
+            temper_temp_c=normal(220, 4, low=150, high=300),
+        ),
+        "NM450": Grade(
+            aim_pct={**base, "C": 0.23, "Si": 0.35, "Mn": 1.25, "Cr": 0.60, "Ni": 0.25, "Mo": 0.25},
+            sigma_pct=common_sigma,
+            surface_hbw=(420, 480),
+            surface_hbw_thick=(410, 480),
+            centre_min_hbw=375,
+            temper_temp_c=normal(200, 4, low=150, high=300),
+            downgrade_to="NM400",
+        ),
+        "NM500": Grade(
+            aim_pct={**base, "C": 0.28, "Si": 0.35, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
+            sigma_pct=common_sigma,
+            surface_hbw=(470, 530),
+            surface_hbw_thick=(450, 540),
+            centre_min_hbw=420,
+            temper_temp_c=normal(175, 4, low=120, high=300),
+            charpy_temp_c=-20.0,
+            downgrade_to="NM450",
+        ),
+    }
+
+
+class Orders(Section):
+    """The order book: generated from a product mix, or read from ``csv``."""
+
+    source: Literal["generated", "csv"] = "generated"
+    csv: str | None = Field(default=None, description="orders CSV, relative to the scenario file")
+    tonnes_per_day: Annotated[float, within(0.1, 50_000)] = 780.0
+    grade_shares: dict[str, Annotated[float, within(0, 1)]] = {
+        "NM400": 0.55,
+        "NM450": 0.30,
+        "NM500": 0.15,
+    }
+    thickness_mm: Annotated[DistSpec, dist_within(3, 200)] = Empirical(
+        values=[8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100],
+        weights=[6, 10, 12, 14, 16, 12, 9, 8, 5, 4, 3, 1],
+    )
+    width_mm: Annotated[DistSpec, dist_within(500, 4000)] = Empirical(
+        values=[1500, 2000, 2500, 3000], weights=[2, 5, 3, 1]
+    )
+    length_mm: Annotated[DistSpec, dist_within(1000, 24_000)] = Empirical(
+        values=[3000, 4000, 6000, 8000, 10_000, 12_000], weights=[2, 3, 5, 3, 2, 1]
+    )
+    plates_per_order: Annotated[DistSpec, dist_within(1, 500)] = uniform(1, 12)
+    ut_class_shares: dict[str, Annotated[float, within(0, 1)]] = {
+        "none": 0.35,
+        "S1E1": 0.25,
+        "S2E2": 0.30,
+        "S3E3": 0.10,
+    }
+    due_days: Annotated[DistSpec, dist_within(1, 365)] = uniform(14, 35)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Orders:
+        for name in ("grade_shares", "ut_class_shares"):
+            total = sum(getattr(self, name).values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"{name} must add up to 1 (they add up to {total:g})")
+        for ut in self.ut_class_shares:
+            if ut != "none" and not _is_ut_class(ut):
+                raise ValueError(
+                    f"ut_class_shares: unknown UT class {ut!r} (use S0E0..S3E4, A578A/B/C or none)"
+                )
+        if self.source == "csv" and not self.csv:
+            raise ValueError("source = 'csv' needs csv = 'path/to/orders.csv'")
+        return self
+
+
+def _is_ut_class(text: str) -> bool:
+    en10160 = (
+        len(text) == 4
+        and text[0] == "S"
+        and text[1] in "0123"
+        and text[2] == "E"
+        and text[3] in "01234"
+    )
+    return en10160 or text in ("A578A", "A578B", "A578C")
+
+
+def default_grades() -> dict[str, Grade]:
+    """The three NM grades with the figures of domain.md §2 (fresh objects each call)."""
+    return _default_grades()
+
+
+def is_ut_class(text: str) -> bool:
+    """True for an EN 10160 body+edge class (``S2E2``) or an ASTM A578 level (``A578B``)."""
+    return _is_ut_class(text)

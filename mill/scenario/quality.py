@@ -1,0 +1,146 @@
+"""Scenario tables for the quality system: inspection settings, testing plans, defect-rate
+overrides and the disposition rules (condition → action → reason code).
+
+Inspection figures: MIL-HDBK-1823A POD form with a50/a90 as labelled assumptions calibrated
+to the EN 10160 S3 recording level (domain.md §5.5); testing plan from the SSAB Hardox
+datasheets (one hardness test per heat and per 40 t; Charpy per heat and thickness group,
+average of three, single value ≥ 70 % of the required mean; domain.md §2.2).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from mill.scenario.fields import Section, within
+
+CONDITIONS: tuple[str, ...] = (
+    "ut_fail",
+    "hardness_high",
+    "hardness_low",
+    "centre_hardness_low",
+    "charpy_fail",
+    "flatness_fail",
+    "surface_defect",
+    "cut_edge_crack",
+)
+ACTIONS: tuple[str, ...] = (
+    "release",
+    "retemper",
+    "relevel",
+    "grind",
+    "cutout_resize",
+    "downgrade",
+    "scrap",
+)
+Condition = Literal[
+    "ut_fail",
+    "hardness_high",
+    "hardness_low",
+    "centre_hardness_low",
+    "charpy_fail",
+    "flatness_fail",
+    "surface_defect",
+    "cut_edge_crack",
+]
+Action = Literal["release", "retemper", "relevel", "grind", "cutout_resize", "downgrade", "scrap"]
+
+
+class Ultrasonic(Section):
+    """Automated UT as an imperfect sensor, and the manual re-check of flagged zones."""
+
+    a50_mm: Annotated[float, within(0.1, 100)] = 3.0
+    a90_mm: Annotated[float, within(0.2, 200)] = 5.0
+    sizing_sigma_ln: Annotated[float, within(0, 2)] = 0.2
+    false_calls_per_m2: Annotated[float, within(0, 10)] = 0.03
+    manual_a50_mm: Annotated[float, within(0.1, 100)] = 4.0
+    manual_a90_mm: Annotated[float, within(0.2, 200)] = 7.0
+    false_call_dismissal: Annotated[float, within(0, 1)] = 0.9
+
+    @model_validator(mode="after")
+    def _order(self) -> Ultrasonic:
+        if self.a90_mm <= self.a50_mm:
+            raise ValueError("a90_mm must be larger than a50_mm")
+        if self.manual_a90_mm <= self.manual_a50_mm:
+            raise ValueError("manual_a90_mm must be larger than manual_a50_mm")
+        return self
+
+
+class Testing(Section):
+    """Lab and inspection test plan, with measurement noise (labelled assumptions)."""
+
+    hardness_lot_t: Annotated[float, within(0, 1000)] = Field(
+        default=40.0,
+        description="one surface hardness test per heat and per this many tonnes; 0 = every plate",
+    )
+    hardness_noise_hbw: Annotated[float, within(0, 50)] = 8.0
+    plate_hardness_scatter_hbw: Annotated[float, within(0, 50)] = 6.0
+    centre_test_min_thickness_mm: Annotated[float, within(3, 200)] = 40.0
+    charpy_per_plate: bool = Field(
+        default=False, description="test every plate (else one set per heat and thickness group)"
+    )
+    charpy_noise_frac: Annotated[float, within(0, 1)] = 0.12
+    charpy_single_min_frac: Annotated[float, within(0, 1)] = 0.70
+    retest: bool = True
+    flatness_tolerance_mm_per_m: Annotated[float, within(0.5, 20)] = 3.0
+
+
+class Rule(Section):
+    """One disposition rule: when ``condition`` holds, take ``action`` (at most ``max_times``
+    per plate, then ``fallback``), recording ``reason``."""
+
+    condition: Condition
+    action: Action
+    reason: str = Field(min_length=1, max_length=40)
+    max_times: Annotated[int, within(0, 10)] = 1
+    fallback: Literal["release", "downgrade", "scrap"] = "scrap"
+
+
+def default_rules() -> list[Rule]:
+    """The default disposition table (a labelled assumption of common plate-mill practice)."""
+    table = [
+        ("ut_fail", "cutout_resize", "UT-REJ-CUTOUT", 1, "downgrade"),
+        ("hardness_high", "retemper", "HB-HIGH-RETEMPER", 1, "downgrade"),
+        ("hardness_low", "downgrade", "HB-LOW-DOWNGRADE", 1, "scrap"),
+        ("centre_hardness_low", "downgrade", "HB-CORE-DOWNGRADE", 1, "scrap"),
+        ("charpy_fail", "downgrade", "KV-FAIL-DOWNGRADE", 1, "scrap"),
+        ("flatness_fail", "relevel", "FLAT-RELEVEL", 2, "downgrade"),
+        ("surface_defect", "grind", "SURF-GRIND", 1, "downgrade"),
+        ("cut_edge_crack", "cutout_resize", "EDGE-CRACK-RECUT", 1, "scrap"),
+    ]
+    return [
+        Rule(condition=c, action=a, reason=r, max_times=n, fallback=f)  # type: ignore[arg-type]
+        for c, a, r, n, f in table
+    ]
+
+
+class Disposition(Section):
+    """What happens to a plate that fails a check."""
+
+    rework: bool = Field(default=True, description="false: rework actions fall to their fallback")
+    rules: list[Rule] = Field(default_factory=default_rules)
+
+    @model_validator(mode="after")
+    def _one_rule_per_condition(self) -> Disposition:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.condition in seen:
+                raise ValueError(f"two rules for condition {rule.condition!r}")
+            seen.add(rule.condition)
+        missing = set(CONDITIONS) - seen
+        if missing:
+            raise ValueError(f"no rule for condition(s): {', '.join(sorted(missing))}")
+        return self
+
+
+class Quality(Section):
+    """The quality system's settings."""
+
+    ultrasonic: Ultrasonic = Ultrasonic()
+    testing: Testing = Testing()
+    defect_rates: dict[str, Annotated[float, within(0, 1e6)]] = Field(
+        default_factory=dict,
+        description="overrides of the defect-rate defaults (mill.quality.defects.DefectRates)",
+    )
+    disposition: Disposition = Disposition()

@@ -1,0 +1,263 @@
+"""The data dictionary of the run folder: every table, every column, its unit and meaning.
+
+This is the contract between simulating and analysing (DESIGN.md, the run folder). Writers
+emit rows in exactly this column order; ``mill schema`` prints it; tests check every CSV's
+header against it. Column names carry their unit (``_mm``, ``_t``, ``_c``, ``_min``, ``_h``,
+``_hbw``, ``_j``, ``_pct``...); times are minutes from the run start, with ISO timestamps
+(``_iso``) where people read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: name (with unit suffix), unit, pandas dtype, meaning."""
+
+    name: str
+    unit: str
+    dtype: str
+    meaning: str
+
+
+def _c(name: str, unit: str, dtype: str, meaning: str) -> Column:
+    return Column(name, unit, dtype, meaning)
+
+
+_CHEM = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Cu", "Ti", "B", "Al", "N")
+
+HEATS: tuple[Column, ...] = (
+    _c("heat_id", "", "string", "heat number, H + 6 digits"),
+    _c("sequence_id", "", "string", "caster sequence (tundish) the heat was cast in"),
+    _c("seq_heat_index", "", "int", "1-based position of the heat in its sequence"),
+    _c("seq_heats", "", "int", "number of heats in the sequence"),
+    _c("grade", "", "category", "steel grade the heat was made to"),
+    _c("liquid_mass_t", "t", "float", "liquid steel tapped"),
+    _c("cast_mass_t", "t", "float", "slab tonnes cast from the heat"),
+    _c("casting_loss_t", "t", "float", "ladle skull and tundish loss (liquid - cast)"),
+    _c("released_min", "min", "float", "time the heat was released to the converter"),
+    _c("tapped_min", "min", "float", "converter tap time"),
+    _c("degassed_min", "min", "float", "end of vacuum degassing and RE addition"),
+    _c("cast_start_min", "min", "float", "start of casting"),
+    _c("cast_end_min", "min", "float", "end of casting"),
+    _c("cast_start_iso", "", "datetime", "start of casting, ISO 8601"),
+    *(_c(f"{el.lower()}_pct", "wt %", "float", f"heat analysis: {el}") for el in _CHEM),
+    _c("cev", "wt %", "float", "IIW carbon equivalent C+Mn/6+(Cr+Mo+V)/5+(Ni+Cu)/15"),
+    _c("cet", "wt %", "float", "CET carbon equivalent (EN 1011-2)"),
+    _c("pcm", "wt %", "float", "Ito-Bessyo Pcm"),
+    _c("ideal_diameter_mm", "mm", "float", "Grossmann ideal critical diameter (ASTM A255)"),
+    _c("ms_c", "°C", "float", "martensite start (Andrews 1965)"),
+    _c("vacuum_degassed", "", "bool", "heat went through vacuum degassing"),
+    _c("hydrogen_ppm", "ppm", "float", "dissolved hydrogen after secondary metallurgy"),
+    _c("re_added_pct", "wt %", "float", "rare-earth (Ce+La) added, as wt % of the heat"),
+    _c("re_recovery_frac", "", "float", "fraction of the added RE recovered in the steel"),
+    _c("re_pct", "wt %", "float", "rare-earth content of the steel"),
+    _c("re_s_ratio", "", "float", "RE/S mass ratio"),
+    _c("inclusion_rate_factor", "", "float", "RE effect on inclusion-cluster rate (1 = none)"),
+    _c(
+        "globular_fraction", "", "float", "share of inclusions modified to globular RE oxysulphides"
+    ),
+    _c("superheat_c", "°C", "float", "tundish superheat"),
+    _c("soft_reduction", "", "bool", "dynamic soft reduction was available for the heat"),
+    _c("slabs", "", "int", "slabs cast from the heat"),
+)
+
+SLABS: tuple[Column, ...] = (
+    _c("slab_id", "", "string", "slab number HEAT-Snn"),
+    _c("heat_id", "", "string", "heat the slab was cast from"),
+    _c("sequence_id", "", "string", "caster sequence"),
+    _c("seq_position", "", "category", "first / middle / last slab of the cast sequence"),
+    _c("thickness_mm", "mm", "float", "slab thickness"),
+    _c("width_mm", "mm", "float", "slab width"),
+    _c("length_mm", "mm", "float", "slab length"),
+    _c("mass_t", "t", "float", "slab mass (density 7.85 t/m³)"),
+    _c("cast_min", "min", "float", "time the slab was cut off the strand"),
+    _c("charge", "", "category", "hot or cold charge into the reheating furnace"),
+    _c("reheat_start_min", "min", "float", "charged into the reheating furnace"),
+    _c("reheat_end_min", "min", "float", "discharged from the reheating furnace"),
+    _c("reheat_temp_c", "°C", "float", "discharge temperature"),
+    _c("descale_pressure_bar", "bar", "float", "primary descaling pressure"),
+    _c("passes", "", "int", "rolling passes in the pass schedule"),
+    _c("rolled_min", "min", "float", "end of rolling"),
+    _c("rolled_mass_t", "t", "float", "plate mass after rolling (after scale loss)"),
+    _c("mother_plates", "", "int", "mother plates sheared from the rolled plate"),
+    _c("slab_defects", "", "int", "internal defects born in the slab (ground truth)"),
+)
+
+PLATES: tuple[Column, ...] = (
+    _c("plate_id", "", "string", "product plate HEAT-Snn-Mn-Pn (re-sized plates add R)"),
+    _c("order_id", "", "string", "order the plate was made for (STOCK-... for stock fill)"),
+    _c("grade_ordered", "", "category", "grade on the order"),
+    _c("grade_released", "", "category", "grade the plate was released as (empty if not)"),
+    _c("heat_id", "", "string", "heat"),
+    _c("slab_id", "", "string", "slab"),
+    _c("mother_id", "", "string", "mother plate"),
+    _c("sequence_id", "", "string", "caster sequence"),
+    _c("seq_position", "", "category", "first / middle / last slab of the sequence"),
+    _c("ht_batch_id", "", "string", "heat-treatment batch (austenitising furnace load)"),
+    _c("thickness_mm", "mm", "float", "nominal thickness"),
+    _c("width_mm", "mm", "float", "width as cut"),
+    _c("length_mm", "mm", "float", "length as cut"),
+    _c("mass_t", "t", "float", "mass as cut"),
+    _c("ut_class_ordered", "", "category", "UT acceptance ordered: none, EN 10160 SxEy, A578A/B/C"),
+    _c("charge", "", "category", "hot or cold charge of the slab"),
+    _c("reheat_temp_c", "°C", "float", "slab discharge temperature"),
+    _c("rolling_reduction_ratio", "", "float", "slab thickness / plate thickness"),
+    _c("aust_temp_c", "°C", "float", "austenitising temperature"),
+    _c("aust_min", "min", "float", "austenitising residence"),
+    _c("quench_htc_w_m2k", "W/m²K", "float", "quench heat-transfer coefficient"),
+    _c("quench_uniformity", "", "float", "quench uniformity across the plate (1 = ideal)"),
+    _c("cooling_surface_c_per_s", "°C/s", "float", "cooling rate at 700 °C, 2 mm below surface"),
+    _c("cooling_centre_c_per_s", "°C/s", "float", "cooling rate at 700 °C, mid-thickness"),
+    _c("temper_temp_c", "°C", "float", "tempering temperature (last temper)"),
+    _c("temper_min", "min", "float", "tempering residence (all tempers, as equivalent)"),
+    _c("retempers", "", "int", "re-temper cycles"),
+    _c("relevels", "", "int", "re-levelling cycles"),
+    _c("cutting_method", "", "category", "plasma or oxyfuel"),
+    _c("preheat_c", "°C", "float", "preheat applied before oxy-fuel cutting (0 = none)"),
+    _c("preheat_required_c", "°C", "float", "preheat the SSAB table asks for"),
+    _c("martensite_centre_frac", "", "float", "true martensite fraction at mid-thickness"),
+    _c("hardness_true_hbw", "HBW", "float", "true surface hardness"),
+    _c("hardness_centre_true_hbw", "HBW", "float", "true mid-thickness hardness"),
+    _c("hardness_meas_hbw", "HBW", "float", "surface hardness the lot test reported for it"),
+    _c("hardness_test_plate", "", "string", "plate whose test stands for this plate"),
+    _c(
+        "hardness_centre_meas_hbw", "HBW", "float", "measured centre hardness (empty if not tested)"
+    ),
+    _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)"),
+    _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature"),
+    _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it"),
+    _c("charpy_test_temp_c", "°C", "float", "Charpy test temperature"),
+    _c("defects_true", "", "int", "true defects in the plate (all mechanisms)"),
+    _c("defects_detected", "", "int", "true defects detected by any inspection"),
+    _c("ut_indications", "", "int", "confirmed UT indications (true or false)"),
+    _c("false_calls", "", "int", "UT indications with no defect behind them"),
+    _c("ut_body_class", "", "category", "best EN 10160 body class met (S3 best .. none)"),
+    _c("ut_edge_class", "", "category", "best EN 10160 edge class met (E4 best .. none)"),
+    _c("ut_pass", "", "bool", "meets the ordered UT class (true if none ordered)"),
+    _c("nonconforming_true", "", "bool", "truth: the plate does not meet its order"),
+    _c("disposition", "", "category", "prime, downgraded, scrap, or wip at the run end"),
+    _c("reason", "", "string", "reason code of the disposition (empty for prime)"),
+    _c("escape", "", "bool", "released prime although truly nonconforming"),
+    _c("false_reject", "", "bool", "not released prime although truly conforming"),
+    _c("order_arrival_min", "min", "float", "order entered the order book"),
+    _c("cast_min", "min", "float", "slab cast"),
+    _c("cut_min", "min", "float", "plate cut from its mother plate"),
+    _c("done_min", "min", "float", "disposition decided"),
+    _c("done_iso", "", "datetime", "disposition decided, ISO 8601"),
+    _c("due_min", "min", "float", "order due"),
+    _c("late", "", "bool", "released after the due time"),
+    _c("lead_time_h", "h", "float", "order arrival to disposition"),
+    _c("flow_time_h", "h", "float", "slab cast to disposition"),
+    _c("in_window", "", "bool", "disposed after the warm-up (counts in the KPIs)"),
+)
+
+GENEALOGY: tuple[Column, ...] = (
+    _c("parent_id", "", "string", "parent entity"),
+    _c("child_id", "", "string", "child entity, scrap piece (-Xn) or loss (-LOSS)"),
+    _c("relation", "", "category", "cast, rolled, cut, recut, scrap, loss"),
+    _c("mass_t", "t", "float", "mass passed to the child"),
+    _c("time_min", "min", "float", "when"),
+)
+
+EVENTS: tuple[Column, ...] = (
+    _c("entity_id", "", "string", "heat, slab, mother plate or product plate"),
+    _c("entity_kind", "", "category", "heat, slab, mother, plate"),
+    _c(
+        "stage",
+        "",
+        "category",
+        "steelmaking, casting, rolling, heat_treatment, cutting, inspection, rework",
+    ),
+    _c("unit", "", "category", "unit visited"),
+    _c("arrive_min", "min", "float", "arrived at the unit's queue"),
+    _c("start_min", "min", "float", "processing started"),
+    _c("end_min", "min", "float", "left the unit"),
+)
+
+DEFECTS: tuple[Column, ...] = (
+    _c("defect_id", "", "string", "defect or false-call id"),
+    _c("entity_id", "", "string", "plate (or scrap piece) carrying it"),
+    _c("heat_id", "", "string", "heat"),
+    _c("is_true", "", "bool", "a real defect (false: a UT false call)"),
+    _c("mechanism", "", "category", "defect mechanism (false_call for false calls)"),
+    _c("origin_stage", "", "category", "stage where it was born (ground truth)"),
+    _c("root_cause", "", "string", "root cause code (ground truth)"),
+    _c("x_mm", "mm", "float", "position along the length of its carrier"),
+    _c("y_mm", "mm", "float", "position across the width"),
+    _c("z_frac", "", "float", "depth as fraction of thickness (0.5 = mid)"),
+    _c("length_mm", "mm", "float", "true length in the rolling direction"),
+    _c("width_mm", "mm", "float", "true width"),
+    _c("area_mm2", "mm²", "float", "true area in the plate plane"),
+    _c("zone", "", "category", "body or edge (EN 10160 edge zone) or scrap"),
+    _c("detected", "", "bool", "found by an inspection"),
+    _c("detected_by", "", "category", "ut, manual_ut, visual, hardness, flatness, or none"),
+    _c("measured_area_mm2", "mm²", "float", "area the inspection reported (empty if missed)"),
+    _c("call", "", "category", "reject, accept, dismissed, missed, removed"),
+)
+
+TESTS: tuple[Column, ...] = (
+    _c("test_id", "", "string", "test number"),
+    _c("entity_id", "", "string", "plate tested"),
+    _c("lot_id", "", "string", "test lot the result stands for"),
+    _c("kind", "", "category", "hardness_surface, hardness_centre, charpy, flatness"),
+    _c("position", "", "string", "specimen position"),
+    _c("temp_c", "°C", "float", "test temperature (Charpy)"),
+    _c("value", "", "float", "measured value (HBW, J, mm/m)"),
+    _c("unit", "", "category", "unit of value and spec"),
+    _c("true_value", "", "float", "the true value behind the measurement"),
+    _c("spec_min", "", "float", "lower specification limit"),
+    _c("spec_max", "", "float", "upper specification limit"),
+    _c("pass", "", "bool", "within specification"),
+    _c("retest", "", "bool", "a retest"),
+    _c("time_min", "min", "float", "when the result was known"),
+)
+
+EQUIPMENT: tuple[Column, ...] = (
+    _c("unit", "", "category", "unit"),
+    _c("state", "", "category", "busy, idle, down, blocked"),
+    _c("start_min", "min", "float", "interval start"),
+    _c("end_min", "min", "float", "interval end"),
+    _c("duration_min", "min", "float", "interval length"),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "heats": HEATS,
+    "slabs": SLABS,
+    "plates": PLATES,
+    "genealogy": GENEALOGY,
+    "events": EVENTS,
+    "defects": DEFECTS,
+    "tests": TESTS,
+    "equipment": EQUIPMENT,
+}
+
+
+def column_names(table: str) -> list[str]:
+    """Column names of ``table`` in file order."""
+    return [c.name for c in TABLES[table]]
+
+
+def markdown() -> str:
+    """The data dictionary as Markdown tables (for the docs and ``mill schema --markdown``)."""
+    lines = ["# Data dictionary", ""]
+    for table, cols in TABLES.items():
+        lines += [f"## {table}.csv", "", "| column | unit | type | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.unit} | {c.dtype} | {c.meaning} |" for c in cols]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def text() -> str:
+    """The data dictionary as aligned plain text (``mill schema``)."""
+    out: list[str] = []
+    for table, cols in TABLES.items():
+        out.append(f"{table}.csv")
+        width = max(len(c.name) for c in cols)
+        for c in cols:
+            unit = f"[{c.unit}]" if c.unit else ""
+            out.append(f"  {c.name:<{width}}  {unit:<9} {c.meaning}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,106 @@
+"""Charpy transition curve (ASTM E2215 tanh) calibrated on Hardox typical values."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mill.quality.rare_earth import inclusion_population
+from mill.quality.toughness import (
+    TransitionCurve,
+    charpy_energy_j,
+    charpy_set,
+    temper_embrittlement_shift_c,
+    transition_curve,
+)
+
+GOOD_RE = inclusion_population(re_pct=0.003, s_pct=0.002)
+
+
+def _nm(hbw: float, temper_c: float | None = 200.0) -> TransitionCurve:
+    return transition_curve(hbw, temper_c, GOOD_RE.toughness_t50_shift_c,
+                            GOOD_RE.upper_shelf_factor)  # fmt: skip
+
+
+def test_tanh_midpoint_at_t50() -> None:
+    """ASTM E2215 form: KV(T50) = (US + LS)/2."""
+    assert charpy_energy_j(-50.0, 100.0, 4.0, -50.0, 25.0) == pytest.approx(52.0)
+
+
+def test_tanh_shelves() -> None:
+    kv = charpy_energy_j(np.array([-500.0, 500.0]), 100.0, 4.0, -50.0, 25.0)
+    assert kv == pytest.approx([4.0, 100.0])
+
+
+def test_curve_object_matches_function() -> None:
+    c = TransitionCurve(80.0, 5.0, -60.0, 30.0)
+    assert c.energy_j(-40.0) == charpy_energy_j(-40.0, 80.0, 5.0, -60.0, 30.0)
+
+
+def test_hardox_400_typical_45j_at_minus_40() -> None:
+    """SSAB Hardox 400: 45 J at −40 °C typical (≈400 HBW, 200 °C temper, good RE)."""
+    assert _nm(400.0).energy_j(-40.0) == pytest.approx(45.0, abs=1.0)
+
+
+def test_hardox_450_typical_40_to_50j_at_minus_40() -> None:
+    assert 40.0 <= _nm(450.0).energy_j(-40.0) <= 50.0
+
+
+def test_hardox_500_typical_37j_at_minus_40() -> None:
+    assert _nm(500.0, 180.0).energy_j(-40.0) == pytest.approx(37.0, abs=1.0)
+
+
+def test_nm_e_grade_requirement_is_met_by_typical_plate() -> None:
+    """GB/T 24186 E grades: KV2 ≥ 24 J at −40 °C."""
+    for hbw in (400.0, 450.0, 500.0):
+        assert _nm(hbw).energy_j(-40.0) >= 24.0
+
+
+def test_harder_plate_has_higher_t50_10c_per_50hbw() -> None:
+    assert _nm(450.0).t50_c - _nm(400.0).t50_c == pytest.approx(10.0)
+    assert _nm(500.0).upper_j < _nm(400.0).upper_j
+
+
+def test_re_treatment_improves_toughness() -> None:
+    untreated = transition_curve(400.0, 200.0)
+    assert _nm(400.0).energy_j(-40.0) > untreated.energy_j(-40.0)
+    assert _nm(400.0).t50_c < untreated.t50_c
+
+
+def test_temper_embrittlement_window() -> None:
+    """TME 250–400 °C (toughness still peaks at 260 °C, Metals 2019 9(1) 45): no shift at 200 and
+    260 °C, +10…+30 °C at 300–380 °C, none again at 450 °C."""
+    assert temper_embrittlement_shift_c(200.0) == 0.0
+    assert temper_embrittlement_shift_c(260.0) == 0.0
+    assert 10.0 <= temper_embrittlement_shift_c(320.0) <= 30.0
+    assert temper_embrittlement_shift_c(450.0) == 0.0
+    assert _nm(400.0, 320.0).t50_c > _nm(400.0, 200.0).t50_c
+
+
+def test_untempered_plate_is_less_tough() -> None:
+    assert _nm(400.0, None).t50_c > _nm(400.0, 200.0).t50_c
+
+
+def test_charpy_set_size_determinism_and_positivity() -> None:
+    c = _nm(450.0)
+    a = charpy_set(np.random.default_rng(5), c, -40.0)
+    b = charpy_set(np.random.default_rng(5), c, -40.0)
+    assert a.shape == (3,) and np.array_equal(a, b) and np.all(a > 0)
+
+
+def test_charpy_set_mean_and_cv() -> None:
+    c = TransitionCurve(50.0, 4.0, -80.0, 30.0)
+    e = charpy_set(np.random.default_rng(0), c, -40.0, n=20000, cv=0.12)
+    assert e.mean() == pytest.approx(float(c.energy_j(-40.0)), rel=0.01)
+    assert e.std() / e.mean() == pytest.approx(0.12, rel=0.05)
+
+
+@given(st.floats(-150.0, 50.0), st.floats(0.1, 40.0))
+def test_energy_rises_with_test_temperature(t: float, dt: float) -> None:
+    c = _nm(450.0)
+    assert c.energy_j(t + dt) > c.energy_j(t)
+
+
+@given(st.floats(300.0, 600.0), st.floats(1.0, 100.0))
+def test_harder_plate_never_tougher(hbw: float, d: float) -> None:
+    assert _nm(hbw + d).energy_j(-40.0) < _nm(hbw).energy_j(-40.0)
