@@ -72,6 +72,7 @@ class HeatPlan:
 
     grade: str
     slabs: list[SlabPlan]
+    heavy: bool = False
 
 
 @dataclass(slots=True)

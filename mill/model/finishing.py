@@ -125,7 +125,10 @@ def cut_mother(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerator:
         rects = []
     table = plant.units[method]
     v = yield from table.enter(mother.mother_id, "mother", STAGE_CUT)
-    cut_len = sum(2.0 * (r.width + r.length) for r in rects)
+    # guillotine cuts: inner edges are shared by two pieces, the outer trim is cut once
+    cut_len = (
+        sum(2.0 * (r.width + r.length) for r in rects) + 2.0 * (mother.width_mm + mother.length_mm)
+    ) / 2.0
     minutes = plant.base_time(method) + plant.sampler("cut/handling", c.handling_min)()
     if c.derived_time:
         minutes += cut_len / cutting_speed_mm_per_min(method, t)

@@ -17,18 +17,13 @@ from mill.model.entities import Plate
 from mill.quality import acceptance as acc
 from mill.quality.defects import is_internal
 from mill.quality.geometry import edge_zone_width_mm
-from mill.quality.inspection import manual_recheck, ut_scan, ut_time_min
+from mill.quality.inspection import manual_recheck, pod, ut_scan, ut_time_min
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
 
 STAGE = "inspection"
 SURFACE = ("rolled_in_scale", "surface_crack", "quench_crack")
-VISUAL_POD = 0.9
-"""Assumption: share of surface defects the final visual inspection finds."""
-EDGE_CRACK_POD_EARLY, EDGE_CRACK_POD_LATE = 0.3, 0.85
-"""Assumption: cut-edge cracks are delayed (48 h to weeks, SSAB TS #16): an edge inspected
-within 48 h of cutting shows few of them."""
 GRIND_SUCCESS = 0.85
 RELEVEL_SUCCESS = 0.9
 FLATNESS_NOISE_MM_PER_M = 0.3
@@ -147,14 +142,18 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     )
     det = plate.meas.setdefault("det", {})
     age_h = (plant.env.now - plate.cut_min) / 60.0
+    vis = plant.sc.quality.visual
     flat_defect = False
     for d in plate.defects:
         if d.mechanism in SURFACE:
-            if d.defect_id not in det and rng.random() < VISUAL_POD:
+            p_find = float(pod(d.equivalent_diameter_mm, vis.a50_mm, vis.a90_mm))
+            if d.defect_id not in det and rng.random() < p_find:
                 det[d.defect_id] = ("visual", d.area_mm2, True)
         elif d.mechanism == "cut_edge_crack":
-            pod = EDGE_CRACK_POD_LATE if age_h >= 48.0 else EDGE_CRACK_POD_EARLY
-            if d.defect_id not in det and rng.random() < pod:
+            p_edge = (
+                vis.edge_crack_pod_after_48h if age_h >= 48.0 else vis.edge_crack_pod_before_48h
+            )
+            if d.defect_id not in det and rng.random() < p_edge:
                 det[d.defect_id] = ("visual", d.area_mm2, True)
         elif d.mechanism == "flatness":
             flat_defect = True

@@ -84,10 +84,18 @@ class OrderGenerator:
             due = max(t, 0.0) + float(self.sc.orders.due_days.draw(self.rng, 1)[0]) * 1440.0
             out.append(Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due))
 
-    def stock(self, grade: str, now: float) -> Order:
-        """A stock-fill order line (standard plate, no UT class, no due date)."""
+    def stock(self, key: tuple[str, bool], now: float) -> Order:
+        """A stock-fill order line for a heat make-up (grade, heavy gauge): a standard
+        plate of the product mix in that gauge range, no UT class, no due date."""
+        grade, heavy = key
         self._stock_n += 1
-        th, w, ln = self._size(self.stock_rng, grade)
+        limit = self.sc.grades[grade].heavy_gauge_above_mm
+        for _ in range(1000):
+            th, w, ln = self._size(self.stock_rng, grade)
+            if (th > limit) == heavy:
+                break
+        else:
+            th = limit + 10.0 if heavy else limit
         return Order(
             f"STOCK-{grade}-{self._stock_n:05d}",
             grade,

@@ -22,32 +22,38 @@ EDGE_ALLOWANCE_MM = 15.0
 MAX_ACROSS = 2
 
 
-class OrderBook:
-    """Open order lines per grade, in due-date order, with the plates still to plan."""
+Key = tuple[str, bool]
+"""A heat's make-up: (grade, heavy gauge). Heavy-gauge plate is cast from a richer aim."""
 
-    def __init__(self) -> None:
-        self.lines: dict[str, deque[list[object]]] = {}
-        self.open_t: dict[str, float] = {}
+
+class OrderBook:
+    """Open order lines per heat make-up, in arrival order, with the plates still to plan."""
+
+    def __init__(self, heavy_above_mm: dict[str, float]) -> None:
+        self.heavy_above = heavy_above_mm
+        self.lines: dict[Key, deque[list[object]]] = {}
+        self.open_t: dict[Key, float] = {}
+
+    def key(self, order: Order) -> Key:
+        """The heat make-up an order's plates are cast in."""
+        return order.grade, order.thickness_mm > self.heavy_above[order.grade]
 
     def add(self, order: Order) -> None:
-        self.lines.setdefault(order.grade, deque()).append([order, order.quantity])
-        self.open_t[order.grade] = self.open_t.get(order.grade, 0.0) + (
-            order.plate_mass_t * order.quantity
-        )
+        k = self.key(order)
+        self.lines.setdefault(k, deque()).append([order, order.quantity])
+        self.open_t[k] = self.open_t.get(k, 0.0) + order.plate_mass_t * order.quantity
 
-    def grade_most_open(self) -> str | None:
-        """The grade with the most open tonnes (ties: alphabetical, for determinism)."""
+    def most_open(self) -> Key | None:
+        """The make-up with the most open tonnes (ties: sorted order, for determinism)."""
         best = None
-        for grade in sorted(self.open_t):
-            if self.open_t[grade] > 1e-9 and (
-                best is None or self.open_t[grade] > self.open_t[best]
-            ):
-                best = grade
+        for k in sorted(self.open_t):
+            if self.open_t[k] > 1e-9 and (best is None or self.open_t[k] > self.open_t[best]):
+                best = k
         return best
 
-    def take(self, grade: str, max_plates: int) -> tuple[Order, int] | None:
-        """Take up to ``max_plates`` plates of the first open line of ``grade``."""
-        q = self.lines.get(grade)
+    def take(self, key: Key, max_plates: int) -> tuple[Order, int] | None:
+        """Take up to ``max_plates`` plates of the first open line of ``key``."""
+        q = self.lines.get(key)
         if not q:
             return None
         line = q[0]
@@ -57,13 +63,14 @@ class OrderBook:
         line[1] = left - n
         if left - n == 0:
             q.popleft()
-        self.open_t[grade] -= order.plate_mass_t * n
+        self.open_t[key] -= order.plate_mass_t * n
         return order, n
 
     def put_back(self, order: Order, n: int) -> None:
         """Return plates taken but not planned (to the front of the queue)."""
-        self.lines.setdefault(order.grade, deque()).appendleft([order, n])
-        self.open_t[order.grade] = self.open_t.get(order.grade, 0.0) + order.plate_mass_t * n
+        k = self.key(order)
+        self.lines.setdefault(k, deque()).appendleft([order, n])
+        self.open_t[k] = self.open_t.get(k, 0.0) + order.plate_mass_t * n
 
 
 class Planner:
@@ -136,8 +143,8 @@ class Planner:
         )
 
     # ---- heats -------------------------------------------------------------------------
-    def plan_heat(self, grade: str, now: float) -> HeatPlan:
-        """Fill one heat of ``grade`` with slabs for open orders (stock fill if short).
+    def plan_heat(self, key: Key, now: float) -> HeatPlan:
+        """Fill one heat of make-up ``key`` with slabs for open orders (stock fill if short).
 
         Mother plates of one thickness share a slab while it stays within the caster's
         slab length and the mill's plate length; the heat closes when its cast tonnes
@@ -150,11 +157,11 @@ class Planner:
         closed_t = 0.0
         current: list[MotherPlan] = []
         while True:
-            taken = self.book.take(grade, self.sc.planning.max_products_per_mother * MAX_ACROSS)
+            taken = self.book.take(key, self.sc.planning.max_products_per_mother * MAX_ACROSS)
             if taken is None:
                 if not self.sc.planning.stock_fill:
                     break
-                self.book.add(self.orders.stock(grade, now))
+                self.book.add(self.orders.stock(key, now))
                 continue
             order, n = taken
             mother, used = self._mother(order, n)
@@ -185,18 +192,22 @@ class Planner:
                 break
         if current:
             slabs.append(self._slab(current, current[0].order.thickness_mm))
-        return HeatPlan(grade, slabs)
+        return HeatPlan(key[0], slabs, key[1])
 
     def _mass(self, mothers: list[MotherPlan]) -> float:
         """Mass of the slab these mother plates need."""
         s = self._slab(mothers, mothers[0].order.thickness_mm)
         return mass_t(s.thickness_mm, s.width_mm, s.length_mm)
 
-    def plan_sequence(self, grade: str, heats: int, now: float) -> list[HeatPlan]:
-        """Plan ``heats`` heats of ``grade`` (fewer if the book runs dry without stock fill)."""
+    def plan_sequence(self, heats: int, now: float, default: Key) -> list[HeatPlan]:
+        """Plan ``heats`` heats, each for the make-up with the most open tonnes (a mixed
+        sequence of NM grades, as casters run them), fewer if the book runs dry."""
         out: list[HeatPlan] = []
         for _ in range(heats):
-            plan = self.plan_heat(grade, now)
+            key = self.book.most_open() or (default if self.sc.planning.stock_fill else None)
+            if key is None:
+                break
+            plan = self.plan_heat(key, now)
             if not plan.slabs:
                 break
             out.append(plan)

@@ -65,7 +65,7 @@ class Plant:
             self._add_unit(name, spec.capacity, spec)
         self._add_unit("plasma", p.cutting.plasma_tables, p.cutting)
         self._add_unit("oxyfuel", p.cutting.oxyfuel_tables, p.cutting)
-        self.book = OrderBook()
+        self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
         self.heat_counter = 0

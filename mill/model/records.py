@@ -40,6 +40,7 @@ class Records:
                 h.seq_index,
                 h.seq_heats,
                 h.grade,
+                "heavy" if h.plan.heavy else "standard",
                 _r(h.liquid_mass_t),
                 _r(h.cast_mass_t),
                 _r(h.liquid_mass_t - h.cast_mass_t),

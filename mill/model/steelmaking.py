@@ -26,21 +26,19 @@ def release_process(plant: Plant) -> simpy.events.ProcessGenerator:
     """Release cast sequences (WIP-capped) or single heats (Poisson), for ever."""
     env = plant.env
     planning = plant.sc.planning
-    default_grade = max(plant.sc.orders.grade_shares.items(), key=lambda kv: kv[1])[0]
+    default = (max(plant.sc.orders.grade_shares.items(), key=lambda kv: kv[1])[0], False)
     if planning.release == "poisson":
         interarrival = plant.sampler("release/interarrival", planning.interarrival_min)
         while True:
             yield env.timeout(interarrival())
-            grade = plant.book.grade_most_open() or default_grade
-            plans = plant.planner.plan_sequence(grade, 1, env.now)
+            plans = plant.planner.plan_sequence(1, env.now, default)
             if plans:
                 start_sequence(plant, plans)
     heats_per_seq = plant.sampler("release/heats_per_sequence", planning.heats_per_sequence)
     while True:
         while plant.ledger.live_t >= planning.wip_cap_t:
             yield env.timeout(planning.check_interval_min)
-        grade = plant.book.grade_most_open() or default_grade
-        plans = plant.planner.plan_sequence(grade, max(1, round(heats_per_seq())), env.now)
+        plans = plant.planner.plan_sequence(max(1, round(heats_per_seq())), env.now, default)
         if not plans:
             yield env.timeout(planning.check_interval_min)
             continue

@@ -72,6 +72,10 @@ class Unit:
         self.int_down = 0.0
         self.departures = 0
         self.sojourn_sum = 0.0
+        # Little's law on the window: time each visit spends inside [warmup, end]
+        self._inside: set[Visit] = set()
+        self.window_visits = 0
+        self.window_time = 0.0
 
     # ---- statistics -------------------------------------------------------------------
     def _advance(self) -> None:
@@ -132,6 +136,7 @@ class Unit:
         self._advance()
         self.present += 1
         visit = Visit(entity_id, kind, stage, self.env.now)
+        self._inside.add(visit)
         req = self.resource.request()
         yield req
         visit.req = req
@@ -169,9 +174,12 @@ class Unit:
         assert visit.req is not None
         self.resource.release(visit.req)
         now = self.env.now
+        self._inside.discard(visit)
         if now >= self.warmup:
             self.departures += 1
             self.sojourn_sum += now - visit.arrive
+            self.window_visits += 1
+            self.window_time += now - max(visit.arrive, self.warmup)
         self._events.write(
             (
                 visit.entity_id,
@@ -224,6 +232,10 @@ class Unit:
         mean_present = self.int_present / window_min if window_min > 0 else 0.0
         lam = self.departures / window_min if window_min > 0 else 0.0
         mean_sojourn = self.sojourn_sum / self.departures if self.departures else 0.0
+        now = self.env.now
+        open_visits = [v for v in self._inside if now > self.warmup]
+        visits = self.window_visits + len(open_visits)
+        time_in = self.window_time + sum(now - max(v.arrive, self.warmup) for v in open_visits)
         return {
             "capacity": self.capacity,
             "utilisation": self.int_working / cap_t if cap_t > 0 else 0.0,
@@ -233,4 +245,6 @@ class Unit:
             "departures": self.departures,
             "mean_time_in_unit_min": mean_sojourn,
             "littles_law_lw": lam * mean_sojourn,
+            "window_lambda": visits / window_min if window_min > 0 else 0.0,
+            "window_w": time_in / visits if visits else 0.0,
         }

@@ -40,10 +40,10 @@ class Planning(Section):
     """
 
     release: Literal["wip_cap", "poisson"] = "wip_cap"
-    wip_cap_t: Annotated[float, within(1, 1e6)] = 4500.0
+    wip_cap_t: Annotated[float, within(1, 1e6)] = 1500.0
     check_interval_min: Annotated[float, within(1, 1440)] = 30.0
     interarrival_min: Annotated[DistSpec, dist_within(0.01, 1e5)] = exponential(60.0)
-    heats_per_sequence: Annotated[DistSpec, dist_within(1, 30)] = uniform(6, 10)
+    heats_per_sequence: Annotated[DistSpec, dist_within(1, 30)] = uniform(4, 8)
     max_slabs_per_heat: Annotated[int, within(1, 100)] = 40
     max_mother_plates_per_slab: Annotated[int, within(1, 6)] = 3
     max_products_per_mother: Annotated[int, within(1, 30)] = 6

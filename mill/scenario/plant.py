@@ -92,13 +92,13 @@ class ShearLine(Unit):
 
     time_min: Annotated[DistSpec, dist_within(0, 120)] = uniform(1, 3)
     side_trim_mm: Annotated[float, within(0, 200)] = 40.0
-    crop_mm: Annotated[float, within(0, 2000)] = 600.0
+    crop_mm: Annotated[float, within(0, 2000)] = 400.0
 
 
 class AustenitisingFurnace(Unit):
     """Roller-hearth furnace: residence 20 min + 1.8 min/mm at ≈900 °C (domain §1.5)."""
 
-    capacity: Annotated[int, within(1, 200)] = 8
+    capacity: Annotated[int, within(1, 200)] = 12
     time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(20.0)
     residence_min_per_mm: Annotated[float, within(0, 10)] = 1.8
     temp_c: Annotated[DistSpec, dist_within(750, 1050)] = normal(900, 8)
@@ -115,7 +115,7 @@ class Quench(Unit):
 class TemperingFurnace(Unit):
     """Tempering furnace: soak 30 min + 2 min/mm; set temperature per grade (domain §1.5)."""
 
-    capacity: Annotated[int, within(1, 200)] = 10
+    capacity: Annotated[int, within(1, 200)] = 12
     time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(30.0)
     residence_min_per_mm: Annotated[float, within(0, 10)] = 2.0
     temp_scatter_c: Annotated[DistSpec, dist_within(-50, 50)] = normal(0, 5)
@@ -124,8 +124,8 @@ class TemperingFurnace(Unit):
 class Cutting(Unit):
     """Plasma (≤ plasma_max_thickness_mm) and oxy-fuel tables (SSAB TechSupport #16)."""
 
-    plasma_tables: Annotated[int, within(0, 20)] = 2
-    oxyfuel_tables: Annotated[int, within(0, 20)] = 2
+    plasma_tables: Annotated[int, within(0, 20)] = 4
+    oxyfuel_tables: Annotated[int, within(0, 20)] = 3
     plasma_max_thickness_mm: Annotated[float, within(5, 80)] = 40.0
     pierce_s: Annotated[DistSpec, dist_within(0, 60)] = uniform(2, 10)
     handling_min: Annotated[DistSpec, dist_within(0, 120)] = uniform(5, 10)
@@ -137,9 +137,9 @@ class Cutting(Unit):
 class UltrasonicTester(Unit):
     """Automated UT: time from plate area, scan speed and raster width (domain §1.7)."""
 
-    time_min: Annotated[DistSpec, dist_within(0, 120)] = constant(2.0)
+    time_min: Annotated[DistSpec, dist_within(0, 120)] = constant(0.5)
     scan_speed_m_per_s: Annotated[float, within(0.05, 5)] = 0.75
-    raster_width_mm: Annotated[float, within(50, 5000)] = 800.0
+    raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
 
 
 class Plant(Section):
@@ -164,9 +164,9 @@ class Plant(Section):
     leveller: Unit = Unit(time_min=uniform(1.5, 3.0))
     cutting: Cutting = Cutting()
     ut: UltrasonicTester = UltrasonicTester()
-    manual_ut: Unit = Unit(time_min=uniform(5, 15))
+    manual_ut: Unit = Unit(capacity=2, time_min=uniform(5, 15))
     lab: Unit = Unit(capacity=2, time_min=uniform(20, 40))
-    final_inspection: Unit = Unit(time_min=uniform(2, 4))
+    final_inspection: Unit = Unit(capacity=2, time_min=uniform(2, 4))
 
 
 UNIT_NAMES: tuple[str, ...] = (

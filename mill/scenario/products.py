@@ -33,6 +33,13 @@ class Grade(Section):
     charpy_min_j: Annotated[float, within(0, 300)] = 24.0
     temper_temp_c: Annotated[DistSpec, dist_within(100, 700)]
     downgrade_to: str | None = None
+    heavy_gauge_above_mm: Annotated[float, within(5, 200)] = Field(
+        default=40.0, description="plate thicker than this is made from the heavy-gauge aim"
+    )
+    aim_heavy_pct: Chemistry = Field(
+        default_factory=dict,
+        description="overrides of aim_pct for heavy-gauge heats (richer in hardenability)",
+    )
 
     @model_validator(mode="after")
     def _windows(self) -> Grade:
@@ -46,7 +53,10 @@ class Grade(Section):
 
 
 def _default_grades() -> dict[str, Grade]:
-    common_sigma = {
+    # Aim chemistries: domain.md §2.3 (labelled assumption, inside GB/T 24186 Table 2);
+    # heavy-gauge aims add Mn/Cr/Ni/Mo for hardenability so that thick plate meets the
+    # GB/T 24186 centre minimum (ideal diameter ≈ 2× the standard aim by ASTM A255).
+    sigma = {
         "C": 0.008,
         "Si": 0.03,
         "Mn": 0.04,
@@ -59,36 +69,43 @@ def _default_grades() -> dict[str, Grade]:
         "Ti": 0.002,
         "Al": 0.005,
     }
-    base = {"P": 0.012, "S": 0.003, "Ti": 0.02, "B": 0.0018, "Al": 0.035, "Cu": 0.02, "N": 0.004}
+    base = {
+        "Si": 0.35,
+        "P": 0.012,
+        "S": 0.003,
+        "Ti": 0.02,
+        "B": 0.0018,
+        "Al": 0.035,
+        "Cu": 0.02,
+        "N": 0.004,
+    }
     return {
         "NM400": Grade(
-            aim_pct={
-                **base,
-                "C": 0.185,
-                "Si": 0.35,
-                "Mn": 1.25,
-                "Cr": 0.45,
-                "Ni": 0.10,
-                "Mo": 0.18,
-            },
-            sigma_pct=common_sigma,
+            aim_pct={**base, "C": 0.185, "Mn": 1.25, "Cr": 0.45, "Ni": 0.10, "Mo": 0.18},
+            aim_heavy_pct={"C": 0.17, "Mn": 1.40, "Cr": 0.90, "Ni": 0.45, "Mo": 0.45},
+            heavy_gauge_above_mm=25.0,
+            sigma_pct=sigma,
             surface_hbw=(370, 430),
             surface_hbw_thick=(360, 440),
             centre_min_hbw=330,
             temper_temp_c=normal(220, 4, low=150, high=300),
         ),
         "NM450": Grade(
-            aim_pct={**base, "C": 0.23, "Si": 0.35, "Mn": 1.25, "Cr": 0.60, "Ni": 0.25, "Mo": 0.25},
-            sigma_pct=common_sigma,
+            aim_pct={**base, "C": 0.225, "Mn": 1.25, "Cr": 0.60, "Ni": 0.25, "Mo": 0.25},
+            aim_heavy_pct={"C": 0.215, "Mn": 1.40, "Cr": 1.00, "Ni": 0.60, "Mo": 0.45},
+            heavy_gauge_above_mm=30.0,
+            sigma_pct=sigma,
             surface_hbw=(420, 480),
             surface_hbw_thick=(410, 480),
             centre_min_hbw=375,
-            temper_temp_c=normal(200, 4, low=150, high=300),
+            temper_temp_c=normal(205, 4, low=150, high=300),
             downgrade_to="NM400",
         ),
         "NM500": Grade(
-            aim_pct={**base, "C": 0.28, "Si": 0.35, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
-            sigma_pct=common_sigma,
+            aim_pct={**base, "C": 0.27, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
+            aim_heavy_pct={"Mn": 1.30, "Cr": 1.10, "Ni": 0.80, "Mo": 0.50},
+            heavy_gauge_above_mm=30.0,
+            sigma_pct=sigma,
             surface_hbw=(470, 530),
             surface_hbw_thick=(450, 540),
             centre_min_hbw=420,

@@ -34,6 +34,7 @@ HEATS: tuple[Column, ...] = (
     _c("seq_heat_index", "", "int", "1-based position of the heat in its sequence"),
     _c("seq_heats", "", "int", "number of heats in the sequence"),
     _c("grade", "", "category", "steel grade the heat was made to"),
+    _c("gauge_class", "", "category", "standard or heavy (heavy-gauge aim, richer alloying)"),
     _c("liquid_mass_t", "t", "float", "liquid steel tapped"),
     _c("cast_mass_t", "t", "float", "slab tonnes cast from the heat"),
     _c("casting_loss_t", "t", "float", "ladle skull and tundish loss (liquid - cast)"),

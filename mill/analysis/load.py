@@ -1,0 +1,307 @@
+"""Load a run folder into pandas: every table with the dtypes the data dictionary gives.
+
+The run folder is the only input of :mod:`mill.analysis` (DESIGN.md, the run folder): a run
+made last week on another machine loads the same way. Column names, units and dtypes come from
+:mod:`mill.trace.schema`; grades, stages and mechanisms become categoricals, ``_iso`` columns
+become datetimes, and boolean or integer columns with gaps become pandas' nullable types.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mill.trace import schema
+
+__all__ = [
+    "STAGE_ORDER",
+    "UNIT_ORDER",
+    "AnalysisError",
+    "Run",
+    "RunLike",
+    "as_run",
+    "entity_kind",
+    "load_run",
+]
+
+CSV_TABLES: tuple[str, ...] = tuple(schema.TABLES)
+REQUIRED_FILES: tuple[str, ...] = (
+    "scenario.toml",
+    "manifest.json",
+    "summary.json",
+    *(f"{t}.csv" for t in CSV_TABLES),
+)
+
+#: Process order of the stages (origin and detection stages are ordered this way).
+STAGE_ORDER: tuple[str, ...] = (
+    "steelmaking",
+    "casting",
+    "rolling",
+    "heat_treatment",
+    "quench",
+    "cutting",
+    "inspection",
+    "rework",
+)
+#: Process order of the units (Gantt rows, utilisation tables).
+UNIT_ORDER: tuple[str, ...] = (
+    "converter",
+    "ladle_furnace",
+    "degasser",
+    "caster",
+    "reheat_furnace",
+    "plate_mill",
+    "hot_leveller",
+    "cooling_bed",
+    "shear_line",
+    "austenitising_furnace",
+    "quench",
+    "tempering_furnace",
+    "leveller",
+    "plasma",
+    "oxyfuel",
+    "ut",
+    "manual_ut",
+    "lab",
+    "final_inspection",
+)
+_GRADE_COLUMNS = {"grade", "grade_ordered", "grade_released"}
+#: Known vocabularies: these categoricals always carry these categories, in this order.
+_KNOWN: dict[str, tuple[str, ...]] = {
+    "disposition": ("prime", "downgraded", "scrap", "wip"),
+    "seq_position": ("first", "middle", "last"),
+    "state": ("busy", "idle", "blocked", "down"),
+    "relation": ("cast", "rolled", "cut", "recut", "scrap", "loss"),
+    "call": ("reject", "accept", "dismissed", "missed", "removed"),
+    "detected_by": ("ut", "manual_ut", "visual", "hardness", "flatness", "none"),
+    "zone": ("body", "edge", "scrap"),
+    "entity_kind": ("heat", "slab", "mother", "plate"),
+    "charge": ("hot", "cold"),
+    "cutting_method": ("plasma", "oxyfuel"),
+}
+_STAGE_COLUMNS = {"stage", "origin_stage"}
+_UNIT_COLUMNS = {("events", "unit"), ("equipment", "unit")}
+
+_ID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("heat", re.compile(r"^H\d+$")),
+    ("heat_loss", re.compile(r"^H\d+-LOSS$")),
+    ("slab", re.compile(r"^H\d+-S\d+$")),
+    ("slab_loss", re.compile(r"^H\d+-S\d+-LOSS$")),
+    ("slab_scrap", re.compile(r"^H\d+-S\d+-X\d*$")),
+    ("mother", re.compile(r"^H\d+-S\d+-M\d+$")),
+    ("mother_scrap", re.compile(r"^H\d+-S\d+-M\d+-X\d*$")),
+    ("plate", re.compile(r"^H\d+-S\d+-M\d+-P\d+(R\d+)*$")),
+    ("plate_scrap", re.compile(r"^H\d+-S\d+-M\d+-P\d+(R\d+)*-X\d*$")),
+)
+
+
+class AnalysisError(Exception):
+    """A user error in analysis (not a run folder, unknown ID, plate not released prime...).
+
+    The CLI prints the message without a traceback and exits with status 2.
+    """
+
+
+def entity_kind(entity_id: str) -> str:
+    """Kind of an entity from its ID: heat, slab, mother, plate, or *_scrap / *_loss; or ''."""
+    for kind, pattern in _ID_PATTERNS:
+        if pattern.match(entity_id):
+            return kind
+    return ""
+
+
+@dataclass
+class Run:
+    """One run folder in memory: every table as a DataFrame, plus manifest, summary, scenario."""
+
+    path: Path
+    heats: pd.DataFrame
+    slabs: pd.DataFrame
+    plates: pd.DataFrame
+    genealogy: pd.DataFrame
+    events: pd.DataFrame
+    defects: pd.DataFrame
+    tests: pd.DataFrame
+    equipment: pd.DataFrame
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    scenario: dict[str, Any]
+    missing_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by its file name without ``.csv`` (``"plates"``...)."""
+        if name not in CSV_TABLES:
+            raise AnalysisError(f"no table {name!r}; tables are {', '.join(CSV_TABLES)}")
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    @property
+    def name(self) -> str:
+        """Scenario name of the run (falls back to the folder name)."""
+        return str(self.scenario.get("run", {}).get("name") or self.path.name)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """Wall-clock time of minute 0 (``[run].start`` of the scenario)."""
+        raw = self.scenario.get("run", {}).get("start", "2026-01-01T00:00:00")
+        return pd.Timestamp(str(raw))
+
+    @property
+    def horizon_min(self) -> float:
+        """Simulated horizon in minutes."""
+        days = self.scenario.get("run", {}).get("horizon_days")
+        if days is None:
+            days = self.manifest.get("simulated_days", 0.0)
+        return float(days) * 1440.0
+
+    @property
+    def warmup_min(self) -> float:
+        """Warm-up in minutes (plates disposed before it do not count in the KPIs)."""
+        return float(self.scenario.get("run", {}).get("warmup_days", 0.0)) * 1440.0
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """KPI window ``(start_min, end_min)``: the summary's, else warm-up to horizon."""
+        win = self.summary.get("window", {})
+        if "start_min" in win and "end_min" in win:
+            return float(win["start_min"]), float(win["end_min"])
+        return self.warmup_min, self.horizon_min
+
+    def grade_spec(self, grade: str) -> dict[str, Any]:
+        """Specification of ``grade`` from the effective scenario (``[grades.NAME]``)."""
+        grades = self.scenario.get("grades", {})
+        if grade not in grades:
+            raise AnalysisError(f"grade {grade!r} is not in the run's scenario")
+        spec: dict[str, Any] = grades[grade]
+        return spec
+
+    def to_timestamp(self, minutes: Any) -> Any:
+        """Minutes from the run start → timestamps (scalar or Series)."""
+        return self.start + pd.to_timedelta(minutes, unit="min")
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{t}={len(self.table(t))}" for t in CSV_TABLES)
+        return f"Run({str(self.path)!r}, {rows})"
+
+
+RunLike = Run | str | Path
+
+
+def as_run(run: RunLike) -> Run:
+    """``run`` itself if it is a loaded :class:`Run`, else :func:`load_run` of the path."""
+    return run if isinstance(run, Run) else load_run(run)
+
+
+def _to_bool(series: pd.Series) -> pd.Series:
+    if series.dtype == bool:
+        return series
+    mapped = series.map(
+        lambda v: (
+            {"true": True, "false": False, "1": True, "0": False}.get(str(v).strip().lower())
+            if pd.notna(v)
+            else pd.NA
+        )
+    )
+    if mapped.isna().any():
+        return mapped.astype("boolean")
+    return mapped.astype(bool)
+
+
+def _to_int(series: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(series, errors="coerce")
+    if numeric.isna().any():
+        return numeric.round().astype("Int64")
+    return numeric.round().astype("int64")
+
+
+def _categorical(series: pd.Series, table: str, column: str, grades: list[str]) -> pd.Series:
+    values = series.astype("str").where(series.notna())
+    observed = sorted(v for v in values.dropna().unique() if v != "")
+    values = values.where(values != "")
+    if column in _GRADE_COLUMNS:
+        cats = sorted(set(grades) | set(observed))
+        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
+    if column in _STAGE_COLUMNS:
+        cats = [s for s in STAGE_ORDER if s in observed] + [
+            s for s in observed if s not in STAGE_ORDER
+        ]
+        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
+    if (table, column) in _UNIT_COLUMNS:
+        cats = [u for u in UNIT_ORDER if u in observed] + [
+            u for u in observed if u not in UNIT_ORDER
+        ]
+        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
+    if column in _KNOWN:
+        known = _KNOWN[column]
+        cats = list(known) + [v for v in observed if v not in known]
+        return pd.Series(pd.Categorical(values, categories=cats), index=series.index)
+    return pd.Series(pd.Categorical(values, categories=observed), index=series.index)
+
+
+def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    cols = schema.TABLES[table]
+    text_cols = {c.name: "str" for c in cols if c.dtype in ("string", "category", "bool")}
+    try:
+        frame = pd.read_csv(path, dtype=text_cols, keep_default_na=True)  # type: ignore[arg-type]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
+    missing = [c.name for c in cols if c.name not in frame.columns]
+    for name in missing:
+        frame[name] = pd.NA
+    for col in cols:
+        s = frame[col.name]
+        if col.dtype == "float":
+            frame[col.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif col.dtype == "int":
+            frame[col.name] = _to_int(s)
+        elif col.dtype == "bool":
+            frame[col.name] = _to_bool(s)
+        elif col.dtype == "category":
+            frame[col.name] = _categorical(s, table, col.name, grades)
+        elif col.dtype == "datetime":
+            frame[col.name] = pd.to_datetime(s, errors="coerce")
+        else:
+            frame[col.name] = s.astype("string").replace("", pd.NA)
+    return frame, missing
+
+
+def load_run(path: str | Path) -> Run:
+    """Load the run folder at ``path``; :class:`AnalysisError` if it is not a complete run."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise AnalysisError(f"{folder} is not a run folder (no such directory)")
+    missing_files = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
+    if missing_files:
+        raise AnalysisError(
+            f"{folder} is not a complete run folder: missing {', '.join(missing_files)}"
+        )
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise AnalysisError(f"{folder}: corrupt JSON ({exc})") from exc
+    try:
+        scenario = tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise AnalysisError(f"{folder}/scenario.toml is not valid TOML: {exc}") from exc
+    grades = sorted(scenario.get("grades", {}))
+    tables: dict[str, pd.DataFrame] = {}
+    missing_cols: dict[str, list[str]] = {}
+    for table in CSV_TABLES:
+        tables[table], missing = _read_table(folder / f"{table}.csv", table, grades)
+        if missing:
+            missing_cols[table] = missing
+    return Run(
+        path=folder,
+        manifest=manifest,
+        summary=summary,
+        scenario=scenario,
+        missing_columns=missing_cols,
+        **tables,
+    )

@@ -1,0 +1,93 @@
+"""Shared look of the analysis plots: one colour per meaning, used by every figure.
+
+A state, disposition, mechanism or inspection outcome has the same colour in every plot, so a
+reader learns the palette once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = [
+    "DISPOSITION_COLOURS",
+    "KIND_COLOURS",
+    "OUTCOME_COLOURS",
+    "STATE_COLOURS",
+    "mechanism_colour",
+    "new_axes",
+    "tidy",
+]
+
+STATE_COLOURS: dict[str, str] = {
+    "busy": "#2a9d8f",
+    "idle": "#dee2e6",
+    "blocked": "#f4a261",
+    "down": "#e63946",
+}
+DISPOSITION_COLOURS: dict[str, str] = {
+    "prime": "#2a9d8f",
+    "downgraded": "#e9c46a",
+    "scrap": "#e63946",
+    "wip": "#8d99ae",
+}
+OUTCOME_COLOURS: dict[str, str] = {
+    "detected": "#1d3557",
+    "missed": "#e63946",
+    "false_call": "#adb5bd",
+    "scrap": "#8d99ae",
+}
+KIND_COLOURS: dict[str, str] = {
+    "total": "#264653",
+    "loss": "#e76f51",
+    "wip": "#8d99ae",
+    "product": "#e9c46a",
+    "prime": "#2a9d8f",
+    "heat": "#264653",
+    "slab": "#457b9d",
+    "mother": "#a8dadc",
+    "spec": "#2a9d8f",
+    "measured": "#457b9d",
+}
+_MECHANISMS = (
+    "inclusion_cluster",
+    "rolled_in_scale",
+    "centre_porosity",
+    "surface_crack",
+    "centre_segregation",
+    "hydrogen_flake",
+    "quench_crack",
+    "flatness",
+    "hardness",
+    "cut_edge_crack",
+)
+_TAB = plt.get_cmap("tab10").colors  # type: ignore[attr-defined]
+
+
+def mechanism_colour(mechanism: str) -> Any:
+    """Stable colour of a defect mechanism (known ones fixed, others hashed)."""
+    if mechanism in _MECHANISMS:
+        return _TAB[_MECHANISMS.index(mechanism) % len(_TAB)]
+    return _TAB[sum(map(ord, mechanism)) % len(_TAB)]
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float] = (9.0, 5.0)) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: ``ax``'s own, or a fresh pair."""
+    if ax is not None:
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        return fig, ax
+    fig, new = plt.subplots(figsize=figsize)
+    return fig, new
+
+
+def tidy(ax: Axes, grid_axis: str = "y") -> None:
+    """Light grid behind the data, no top/right spines."""
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    if grid_axis:
+        ax.grid(axis=grid_axis, alpha=0.3)  # type: ignore[arg-type]
+    ax.set_axisbelow(True)

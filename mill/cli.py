@@ -1,0 +1,254 @@
+"""The ``mill`` command line: thin wrappers that parse, call and print.
+
+User errors (a bad scenario, a missing file, an existing output folder) print one clear
+message and exit with status 2, with no traceback and no output folder. A run whose
+invariants fail exits with status 1 and says which check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mill import __version__
+
+EXIT_USER = 2
+EXIT_INVARIANT = 1
+
+
+class UserError(Exception):
+    """An error the user can fix; printed without a traceback."""
+
+
+def _err(message: str) -> None:
+    print(f"mill: error: {message}", file=sys.stderr)
+
+
+# ---- mill run ------------------------------------------------------------------------------
+def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float], None] | None, Any]:
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=round(horizon_min / 1440.0, 2),
+        unit="day",
+        desc="simulating",
+        bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} simulated days [{elapsed}<{remaining}]",
+    )
+
+    def update(now: float) -> None:
+        bar.n = round(now / 1440.0, 2)
+        bar.refresh()
+
+    return update, bar
+
+
+def _headline(summary: dict[str, Any]) -> list[str]:
+    y = summary["yield_by_tonnage"]
+    t = summary["tonnes"]
+    lt = summary["lead_time_h"]
+    esc = summary["escapes"]
+    fmt = lambda v, unit="": "n/a" if v is None else f"{v:,.1f}{unit}"  # noqa: E731
+    return [
+        f"  released        {fmt(t['released_t'], ' t')} ({summary['plates']['released']} plates), "
+        f"prime {fmt(t['prime_t'], ' t')}",
+        f"  throughput      {fmt(summary['throughput_t_per_h'], ' t/h')}",
+        f"  slab→prime      {fmt(y['slab_to_prime_pct'], ' %')}   "
+        f"downgraded {fmt(y['downgraded_pct_of_disposed'], ' %')}   "
+        f"scrap {fmt(y['scrap_pct_of_disposed'], ' %')} of disposed tonnes",
+        f"  lead time       p50 {fmt(lt['p50'], ' h')}  p90 {fmt(lt['p90'], ' h')}",
+        f"  escapes         {esc['plates']} plates ({fmt(esc['per_million_released'])} per million)",
+        f"  false rejects   {summary['false_rejects']['plates']} plates",
+    ]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from mill.model import run_scenario
+    from mill.scenario import load_scenario
+    from mill.trace import OutputExistsError
+
+    overrides = list(args.set or [])
+    if args.seed is not None:
+        overrides.append(f"run.seed={args.seed}")
+    sc = load_scenario(args.scenario, overrides)
+    out = Path(args.out) if args.out else Path("runs") / f"{sc.run.name}-seed{sc.run.seed}"
+    if out.exists() and not args.force:
+        raise UserError(f"output folder {out} exists (use --force to replace it)")
+    update, bar = _progress(sc.run.horizon_days * 1440.0, args.quiet)
+    try:
+        result = run_scenario(sc, out, force=args.force, progress=update)
+    except OutputExistsError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        print(f"run folder: {result.path}")
+        print(
+            f"simulated {sc.run.horizon_days:g} days (KPIs after a {sc.run.warmup_days:g}-day "
+            f"warm-up) in {result.wall_s:.1f} s"
+        )
+        print("\n".join(_headline(result.summary)))
+    if not result.invariants["ok"]:
+        bad = [
+            k for k, v in result.invariants.items() if isinstance(v, dict) and not v.get("ok", True)
+        ]
+        _err(f"INVARIANT VIOLATED: {', '.join(bad)} (see {result.path / 'manifest.json'})")
+        return EXIT_INVARIANT
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from mill.model import check_scenario
+    from mill.scenario import load_scenario
+
+    sc = load_scenario(args.file, list(args.set or []))
+    check_scenario(sc)
+    print(f"{args.file}: ok ({sc.run.name}, {sc.run.horizon_days:g} days, seed {sc.run.seed})")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from mill.trace import schema
+
+    print(schema.markdown() if args.markdown else schema.text())
+    return 0
+
+
+def _analysis(name: str) -> Any:
+    from mill import analysis
+
+    return getattr(analysis, name)
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    print(_analysis("trace_text")(args.run, args.id))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = _analysis("write_report")(args.run, args.out)
+    print(f"report: {out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    print(_analysis("compare_text")(args.run_a, args.run_b))
+    return 0
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    paths = _analysis("write_certificate")(args.run, args.plate_id, args.out)
+    for p in paths:
+        print(f"certificate: {p}")
+    return 0
+
+
+# ---- parser ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mill",
+        description="Discrete-event simulator of a rare-earth-treated wear-resistant plate mill.",
+    )
+    p.add_argument("--version", action="version", version=f"mill {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser(
+        "run",
+        help="simulate a scenario and write its run folder",
+        description="Simulate a scenario and write its run folder atomically.",
+    )
+    r.add_argument("scenario", help="scenario TOML file")
+    r.add_argument("--out", help="run folder to write (default runs/NAME-seedN)")
+    r.add_argument("--seed", type=int, help="random seed (overrides run.seed)")
+    r.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario field, e.g. --set plant.quench.htc_w_m2k=7000",
+    )
+    r.add_argument("--force", action="store_true", help="replace an existing run folder")
+    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser(
+        "validate", help="check a scenario file", description="Check a scenario file."
+    )
+    v.add_argument("file", help="scenario TOML file")
+    v.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a field")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser(
+        "schema",
+        help="print the data dictionary of every output column",
+        description="Print the data dictionary of every output column.",
+    )
+    s.add_argument("--markdown", action="store_true", help="as Markdown tables")
+    s.set_defaults(func=cmd_schema)
+
+    t = sub.add_parser(
+        "trace",
+        help="print the lineage of a heat, slab or plate",
+        description="Print the lineage of a heat, slab or plate as a tree.",
+    )
+    t.add_argument("id", help="heat, slab, mother plate or product plate ID")
+    t.add_argument("--run", required=True, help="run folder")
+    t.set_defaults(func=cmd_trace)
+
+    rep = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of a run",
+        description="Write a self-contained HTML report of a run.",
+    )
+    rep.add_argument("run", help="run folder")
+    rep.add_argument("--out", help="HTML file (default RUN/report.html)")
+    rep.set_defaults(func=cmd_report)
+
+    c = sub.add_parser(
+        "compare",
+        help="print two runs' KPIs side by side",
+        description="Print two runs' KPIs side by side with the differences.",
+    )
+    c.add_argument("run_a")
+    c.add_argument("run_b")
+    c.set_defaults(func=cmd_compare)
+
+    cert = sub.add_parser(
+        "certificate",
+        help="write an EN 10204 3.1 certificate for a plate",
+        description="Write an EN 10204 type 3.1 inspection certificate "
+        "(HTML and JSON) for a plate released as prime.",
+    )
+    cert.add_argument("plate_id")
+    cert.add_argument("--run", required=True, help="run folder")
+    cert.add_argument("--out", help="folder for the certificate files (default RUN/certificates)")
+    cert.set_defaults(func=cmd_certificate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from mill.scenario import ScenarioError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    user_errors: tuple[type[BaseException], ...] = (UserError, ScenarioError, FileNotFoundError)
+    try:
+        from mill.analysis import AnalysisError
+
+        user_errors = (*user_errors, AnalysisError)
+    except ImportError:
+        pass
+    try:
+        return int(args.func(args))
+    except user_errors as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            _err(line)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        _err("interrupted; no run folder was written")
+        return 130
