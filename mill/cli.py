@@ -61,8 +61,10 @@ def _headline(summary: dict[str, Any]) -> list[str]:
         f"downgraded {fmt(y['downgraded_pct_of_disposed'], ' %')}   "
         f"scrap {fmt(y['scrap_pct_of_disposed'], ' %')} of disposed tonnes",
         f"  lead time       p50 {fmt(lt['p50'], ' h')}  p90 {fmt(lt['p90'], ' h')}",
-        f"  escapes         {esc['plates']} plates ({fmt(esc['per_million_released'])} per million)",
-        f"  false rejects   {summary['false_rejects']['plates']} plates",
+        f"  escapes         {esc['plates']} plates "
+        f"({fmt(esc['per_million_released'])} per million released prime)",
+        f"  false rejects   {summary['false_rejects']['plates']} plates "
+        "(rejected although conforming)",
     ]
 
 

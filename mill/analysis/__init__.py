@@ -1,0 +1,88 @@
+"""Analysis for people: genealogy queries, statistics, plots, reports and certificates.
+
+Reads a run folder only (DESIGN.md, the run folder) — never the live model — so a run made last
+week on another machine is analysed the same way::
+
+    from mill.analysis import load_run, plot_pareto, trace_back
+    run = load_run("runs/x")
+    run.plates.groupby("grade_ordered", observed=True)["mass_t"].sum()
+    plot_pareto(run)
+"""
+
+from mill.analysis.certificate import certificate_data, write_certificate
+from mill.analysis.compare import compare_kpis, compare_text, kpis
+from mill.analysis.genealogy import (
+    Lineage,
+    containment,
+    inspection_shifts,
+    trace_back,
+    trace_forward,
+)
+from mill.analysis.genealogy_plot import plot_genealogy
+from mill.analysis.load import AnalysisError, Run, entity_kind, load_run
+from mill.analysis.plots import (
+    plot_gantt,
+    plot_lead_time,
+    plot_origin_detection,
+    plot_pareto,
+    plot_utilisation,
+    plot_wip_throughput,
+    plot_yield_waterfall,
+)
+from mill.analysis.quality_plots import edge_zone_mm, plot_charpy, plot_defect_map, plot_hardness
+from mill.analysis.report import report_html, write_report
+from mill.analysis.statistics import (
+    defect_pareto,
+    defect_table,
+    detection_confusion,
+    lead_times,
+    origin_vs_detection,
+    property_tests,
+    spec_compliance,
+    unit_utilisation,
+    wip_throughput,
+    yield_waterfall,
+)
+from mill.analysis.tree import trace_text
+
+__all__ = [
+    "AnalysisError",
+    "Lineage",
+    "Run",
+    "certificate_data",
+    "compare_kpis",
+    "compare_text",
+    "containment",
+    "defect_pareto",
+    "defect_table",
+    "detection_confusion",
+    "edge_zone_mm",
+    "entity_kind",
+    "inspection_shifts",
+    "kpis",
+    "lead_times",
+    "load_run",
+    "origin_vs_detection",
+    "plot_charpy",
+    "plot_defect_map",
+    "plot_gantt",
+    "plot_genealogy",
+    "plot_hardness",
+    "plot_lead_time",
+    "plot_origin_detection",
+    "plot_pareto",
+    "plot_utilisation",
+    "plot_wip_throughput",
+    "plot_yield_waterfall",
+    "property_tests",
+    "report_html",
+    "spec_compliance",
+    "trace_back",
+    "trace_forward",
+    "trace_text",
+    "unit_utilisation",
+    "wip_throughput",
+    "write_certificate",
+    "write_report",
+    "yield_waterfall",
+]

@@ -29,27 +29,86 @@ RELEASED = ("prime", "downgraded")
 
 #: The process parameters shown for each level of a backward trace (column, table).
 HEAT_PARAMETERS: tuple[str, ...] = (
-    "grade", "sequence_id", "seq_heat_index", "seq_heats", "liquid_mass_t", "cast_mass_t",
-    "cast_start_iso", "c_pct", "si_pct", "mn_pct", "p_pct", "s_pct", "cr_pct", "ni_pct",
-    "mo_pct", "b_pct", "cev", "ideal_diameter_mm", "vacuum_degassed", "hydrogen_ppm",
-    "re_added_pct", "re_recovery_frac", "re_pct", "re_s_ratio", "superheat_c", "soft_reduction",
-)  # fmt: skip
+    "grade",
+    "sequence_id",
+    "seq_heat_index",
+    "seq_heats",
+    "liquid_mass_t",
+    "cast_mass_t",
+    "cast_start_iso",
+    "c_pct",
+    "si_pct",
+    "mn_pct",
+    "p_pct",
+    "s_pct",
+    "cr_pct",
+    "ni_pct",
+    "mo_pct",
+    "b_pct",
+    "cev",
+    "ideal_diameter_mm",
+    "vacuum_degassed",
+    "hydrogen_ppm",
+    "re_added_pct",
+    "re_recovery_frac",
+    "re_pct",
+    "re_s_ratio",
+    "superheat_c",
+    "soft_reduction",
+)
 SLAB_PARAMETERS: tuple[str, ...] = (
-    "seq_position", "thickness_mm", "width_mm", "length_mm", "mass_t", "charge",
-    "reheat_temp_c", "descale_pressure_bar", "passes", "rolled_mass_t", "slab_defects",
-)  # fmt: skip
+    "seq_position",
+    "thickness_mm",
+    "width_mm",
+    "length_mm",
+    "mass_t",
+    "charge",
+    "reheat_temp_c",
+    "descale_pressure_bar",
+    "passes",
+    "rolled_mass_t",
+    "slab_defects",
+)
 MOTHER_PARAMETERS: tuple[str, ...] = (
-    "rolling_reduction_ratio", "ht_batch_id", "aust_temp_c", "aust_min", "quench_htc_w_m2k",
-    "quench_uniformity", "cooling_surface_c_per_s", "cooling_centre_c_per_s", "temper_temp_c",
-    "temper_min", "retempers", "relevels",
-)  # fmt: skip
+    "rolling_reduction_ratio",
+    "ht_batch_id",
+    "aust_temp_c",
+    "aust_min",
+    "quench_htc_w_m2k",
+    "quench_uniformity",
+    "cooling_surface_c_per_s",
+    "cooling_centre_c_per_s",
+    "temper_temp_c",
+    "temper_min",
+    "retempers",
+    "relevels",
+)
 PLATE_PARAMETERS: tuple[str, ...] = (
-    "order_id", "grade_ordered", "grade_released", "thickness_mm", "width_mm", "length_mm",
-    "mass_t", "cutting_method", "preheat_c", "preheat_required_c", "hardness_meas_hbw",
-    "hardness_centre_meas_hbw", "charpy_meas_avg_j", "charpy_test_temp_c", "ut_class_ordered",
-    "ut_body_class", "ut_edge_class", "ut_pass", "defects_true", "defects_detected",
-    "disposition", "reason", "done_iso", "lead_time_h",
-)  # fmt: skip
+    "order_id",
+    "grade_ordered",
+    "grade_released",
+    "thickness_mm",
+    "width_mm",
+    "length_mm",
+    "mass_t",
+    "cutting_method",
+    "preheat_c",
+    "preheat_required_c",
+    "hardness_meas_hbw",
+    "hardness_centre_meas_hbw",
+    "charpy_meas_avg_j",
+    "charpy_test_temp_c",
+    "ut_class_ordered",
+    "ut_body_class",
+    "ut_edge_class",
+    "ut_pass",
+    "defects_true",
+    "defects_detected",
+    "disposition",
+    "reason",
+    "done_iso",
+    "lead_time_h",
+)
 
 _UNITS: dict[tuple[str, str], str] = {
     (table, c.name): c.unit for table, cols in schema.TABLES.items() for c in cols
@@ -177,7 +236,8 @@ def trace_forward(run: RunLike, entity_id: str) -> pd.DataFrame:
             return _forward_frame(run, [])
         raise _unknown(run, entity_id)
     children: dict[str, list[dict[str, Any]]] = {}
-    for rec in gen.to_dict("records"):
+    records: list[dict[str, Any]] = gen.to_dict("records")  # type: ignore[assignment]
+    for rec in records:
         children.setdefault(str(rec["parent_id"]), []).append(rec)
     return _forward_frame(run, _depth_first(entity_id, children))
 
@@ -283,9 +343,22 @@ def containment(run: RunLike, plate_id: str) -> pd.DataFrame:
         else pd.Series(dtype="str")
     )
     cols = [
-        "plate_id", "shares", *flags, "heat_id", "sequence_id", "ht_batch_id", "shift_id",
-        "grade_ordered", "grade_released", "disposition", "order_id", "thickness_mm",
-        "mass_t", "done_iso", "in_window", "links",
-    ]  # fmt: skip
+        "plate_id",
+        "shares",
+        *flags,
+        "heat_id",
+        "sequence_id",
+        "ht_batch_id",
+        "shift_id",
+        "grade_ordered",
+        "grade_released",
+        "disposition",
+        "order_id",
+        "thickness_mm",
+        "mass_t",
+        "done_iso",
+        "in_window",
+        "links",
+    ]
     hit = hit.sort_values(["links", "plate_id"], ascending=[False, True])
     return hit[cols].drop(columns="links").reset_index(drop=True)

@@ -248,7 +248,7 @@ def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame
     cols = schema.TABLES[table]
     text_cols = {c.name: "str" for c in cols if c.dtype in ("string", "category", "bool")}
     try:
-        frame = pd.read_csv(path, dtype=text_cols, keep_default_na=True)  # type: ignore[arg-type]
+        frame = pd.read_csv(path, dtype=text_cols, keep_default_na=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
     missing = [c.name for c in cols if c.name not in frame.columns]
@@ -267,7 +267,7 @@ def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame
         elif col.dtype == "datetime":
             frame[col.name] = pd.to_datetime(s, errors="coerce")
         else:
-            frame[col.name] = s.astype("string").replace("", pd.NA)
+            frame[col.name] = s.astype("string").mask(s.astype("string") == "")
     return frame, missing
 
 

@@ -31,9 +31,14 @@ __all__ = [
 
 #: Columns of the origin-vs-detection table, in the order a plate meets them.
 DETECTION_ORDER: tuple[str, ...] = (
-    "visual", "flatness", "hardness", "ut", "manual_ut", "scrap", "missed",
-)  # fmt: skip
-_FLOAT = "float64"
+    "visual",
+    "flatness",
+    "hardness",
+    "ut",
+    "manual_ut",
+    "scrap",
+    "missed",
+)
 
 
 def defect_table(run: RunLike, window: bool = True) -> pd.DataFrame:
@@ -48,7 +53,7 @@ def defect_table(run: RunLike, window: bool = True) -> pd.DataFrame:
     d["carrier_kind"] = d["entity_id"].map(lambda e: entity_kind(str(e)))
     t_plate = d["entity_id"].map(plates["done_min"])
     t_scrap = d["entity_id"].map(scrap_time)
-    d["carrier_min"] = t_plate.astype(_FLOAT).fillna(t_scrap.astype(_FLOAT))
+    d["carrier_min"] = t_plate.astype("float64").fillna(t_scrap.astype("float64"))
     d["disposition"] = d["entity_id"].map(plates["disposition"].astype("str"))
     d["grade"] = d["entity_id"].map(plates["grade_ordered"].astype("str"))
     lo, hi = run.window
@@ -239,7 +244,7 @@ def unit_utilisation(run: RunLike, window: bool = True) -> pd.DataFrame:
     start = eq["start_min"].clip(lower=lo, upper=hi)
     end = eq["end_min"].clip(lower=lo, upper=hi)
     dur_h = (end - start) / 60.0
-    hours = dur_h.groupby([eq["unit"], eq["state"]], observed=False).sum().unstack(fill_value=0.0)
+    hours = dur_h.groupby([eq["unit"], eq["state"]], observed=False).sum().unstack().fillna(0.0)
     hours = hours.reindex(columns=["busy", "idle", "blocked", "down"], fill_value=0.0)
     total = hours.sum(axis=1).replace(0.0, np.nan)
     out = hours.add_suffix("_h")
@@ -271,8 +276,8 @@ def _intervals(run: Run) -> pd.DataFrame:
             "enter_min": made["time_min"].to_numpy(),
         }
     )
-    exit_left = ent["entity_id"].map(left).astype(_FLOAT)
-    exit_done = ent["entity_id"].map(done).astype(_FLOAT)
+    exit_left = ent["entity_id"].map(left).astype("float64")
+    exit_done = ent["entity_id"].map(done).astype("float64")
     ent["exit_min"] = exit_left.fillna(exit_done)
     return ent
 
@@ -326,7 +331,7 @@ def property_tests(run: RunLike, window: bool = False) -> pd.DataFrame:
     plates = run.plates.set_index("plate_id")
     t = t.assign(
         grade=t["entity_id"].map(plates["grade_ordered"].astype("str")),
-        thickness_mm=t["entity_id"].map(plates["thickness_mm"]).astype(_FLOAT),
+        thickness_mm=t["entity_id"].map(plates["thickness_mm"]).astype("float64"),
     )
     if window:
         lo, hi = run.window

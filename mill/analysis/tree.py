@@ -122,7 +122,7 @@ def _root_label(run: Run, entity_id: str, kind: str) -> str:
 def _params_block(lineage: Lineage, level: str, indent: str) -> list[str]:
     params = lineage.parameters()
     sub = params[params["level"] == level]
-    items = [f"{r.parameter} {_fmt(r.value, r.unit)}" for r in sub.itertuples()]
+    items = [f"{r.parameter} {_fmt(r.value, str(r.unit))}" for r in sub.itertuples()]
     lines: list[str] = []
     line = ""
     for item in items:

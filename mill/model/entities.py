@@ -180,6 +180,7 @@ class Plate:
     resizes: int = 0
     flatness_ok: bool = True
     rework_counts: dict[str, int] = field(default_factory=dict)
+    rng: Any = None
     disposition: str = "wip"
     reason: str = ""
     grade_released: str = ""

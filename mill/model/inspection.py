@@ -15,9 +15,10 @@ import simpy
 
 from mill.model.entities import Plate
 from mill.quality import acceptance as acc
-from mill.quality.defects import is_internal
+from mill.quality.defects import Defect, is_internal
 from mill.quality.geometry import edge_zone_width_mm
 from mill.quality.inspection import manual_recheck, pod, ut_scan, ut_time_min
+from mill.scenario.quality import Rule
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -99,7 +100,7 @@ def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events
     if plant.sc.plant.ut.derived_time:
         minutes += ut_time_min(plate.width_mm, plate.length_mm, settings)
     yield from plant.units["ut"].visit(plate.plate_id, "plate", STAGE, minutes)
-    rng = plant.streams.generator(f"ut/{plate.plate_id[8:]}", plate.mother.slab.heat.number)
+    rng = plate.rng
     scan = ut_scan(
         rng, plate.defects, plate.thickness_mm, plate.width_mm, plate.length_mm, settings
     )
@@ -137,9 +138,7 @@ def final_step(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 
 def inspect_defects(plant: Plant, plate: Plate) -> None:
     """Find surface and edge defects, measure flatness (as of now)."""
-    rng = plant.streams.generator(
-        f"final/{plate.plate_id[8:]}/{plate.relevels + plate.grinds}", plate.mother.slab.heat.number
-    )
+    rng = plate.rng
     det = plate.meas.setdefault("det", {})
     age_h = (plant.env.now - plate.cut_min) / 60.0
     vis = plant.sc.quality.visual
@@ -180,13 +179,21 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     )
 
 
+def is_surface_defect(plant: Plant, d: Defect, area_mm2: float) -> bool:
+    """A surface finding that needs action: any crack, or scale beyond an imperfection."""
+    if d.mechanism == "rolled_in_scale":
+        return area_mm2 > plant.sc.quality.visual.scale_imperfection_max_mm2
+    return d.mechanism in SURFACE
+
+
 def conditions(plant: Plant, plate: Plate) -> list[str]:
     """The rule conditions that hold for the plate's *measured* state, in priority order."""
     g = plant.sc.grades[plate.order.grade]
     lo, hi = g.surface_hbw_thick if plate.thickness_mm > g.thick_above_mm else g.surface_hbw
     m = plate.meas
     det = m.get("det", {})
-    found = {d.mechanism for d in plate.defects if d.defect_id in det and det[d.defect_id][2]}
+    seen = [d for d in plate.defects if d.defect_id in det and det[d.defect_id][2]]
+    found = {d.mechanism for d in seen}
     out = []
     if not m.get("kv_pass", True):
         out.append("charpy_fail")
@@ -200,7 +207,7 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
         out.append("ut_fail")
     if "cut_edge_crack" in found:
         out.append("cut_edge_crack")
-    if found & set(SURFACE):
+    if any(is_surface_defect(plant, d, det[d.defect_id][1]) for d in seen):
         out.append("surface_defect")
     if m.get("flatness", 0.0) > plant.sc.quality.testing.flatness_tolerance_mm_per_m:
         out.append("flatness_fail")
@@ -216,7 +223,9 @@ def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
         return True
     if p["kv_true"] < g.charpy_min_j:
         return True
-    if any(d.mechanism in (*SURFACE, "cut_edge_crack", "flatness") for d in plate.defects):
+    if any(d.mechanism in ("cut_edge_crack", "flatness") for d in plate.defects):
+        return True
+    if any(is_surface_defect(plant, d, d.area_mm2) for d in plate.defects):
         return True
     if plate.order.ut_class != "none" and plate.thickness_mm >= 6.0:
         from mill.quality.inspection import Indication
@@ -237,7 +246,9 @@ def disposition(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
     from mill.model.rework import do_rework
 
     dis = plant.sc.quality.disposition
-    rules = {r.condition: r for r in dis.rules}
+    rules: dict[str, Rule] = {r.condition: r for r in dis.rules}
+    # the truth when first judged: a rejection is false if the plate was conforming then
+    plate.meas["nc_first"] = truly_nonconforming(plant, plate)
     while True:
         conds = conditions(plant, plate)
         if not conds:

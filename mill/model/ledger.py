@@ -8,7 +8,7 @@ entities are held, and lead times go into fixed-width histograms.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,7 +54,7 @@ class Ledger:
         self.live: dict[str, Any] = {}
         self.live_t = 0.0
         self.cast_t = 0.0
-        self.out_t = Counter[str]()  # prime, downgraded, scrap, loss
+        self.out_t: defaultdict[str, float] = defaultdict(float)  # prime, downgraded, scrap, loss
         self.heat_open: dict[str, int] = {}
         self.casting: dict[str, Heat] = {}
         self.plates_created = 0
@@ -65,7 +65,7 @@ class Ledger:
         self.int_live_t = 0.0
         self.int_live_n = 0.0
         self.win = Counter[str]()
-        self.win_t = Counter[str]()
+        self.win_t: defaultdict[str, float] = defaultdict(float)
         self.lead = Histogram()
         self.flow = Histogram()
         self.defects_true = Counter[str]()
@@ -217,7 +217,7 @@ class Ledger:
         self.win_t["slab_share"] += plate.slab_share_t
         if d == "prime":
             self.win["escape"] += int(nonconforming)
-        elif not nonconforming:
+        elif not plate.meas.get("nc_first", nonconforming):
             self.win["false_reject"] += 1
         if d != "scrap":
             self.lead.add((plate.done_min - max(plate.order.arrival_min, 0.0)) / 60.0)

@@ -153,7 +153,7 @@ class Metallurgy:
     def _cooling(self, t: float, depth: float, htc: float) -> float:
         # the series solution costs ~ms; plates repeat thicknesses and htc varies smoothly,
         # so cache on thickness, depth and htc rounded to 100 W/m²K (<1 % change in rate)
-        key = (round(t, 1), round(depth * 1000), round(htc, -2))
+        key = (round(t, 1), round(depth * 1000), htc)
         v = self._cooling_cache.get(key)
         if v is None:
             v = float(cooling_rate_c_per_s(t, depth, key[2]))
@@ -166,9 +166,9 @@ class Metallurgy:
         chem = heat.chemistry
         t = mother.thickness_mm
         depth_s = min(0.5, SURFACE_DEPTH_MM / t)
-        # the conduction series solutions cost ~ms each; on a 100 W/m²K grid (≈1 % of the
-        # roller-quench htc) they are computed once per thickness and cached
-        htc = round(mother.htc_w_m2k, -2)
+        # the conduction series solutions cost ~ms each; on a 250 W/m²K grid (≈3 % of the
+        # roller-quench htc, < 1 HBW) they are computed once per thickness and cached
+        htc = round(mother.htc_w_m2k / 250.0) * 250.0
         rate_s = self._cooling(t, depth_s, htc)
         rate_c = self._cooling(t, 0.5, htc)
         h = grossmann_severity_per_in(htc)
@@ -217,7 +217,10 @@ class Metallurgy:
         """Plate-level truth: within-mother hardness scatter, Charpy curve, cut-edge cracks."""
         mother = plate.mother
         heat = mother.slab.heat
+        # one stream per plate for every plate-level draw (cutting, UT, final inspection,
+        # rework), in that order: upstream draws never depend on a downstream rule
         rng = self._rng(f"plate/{plate.plate_id[8:]}", heat.number)
+        plate.rng = rng
         scatter = self.sc.quality.testing.plate_hardness_scatter_hbw
         bump = float(rng.normal(0.0, scatter))
         plate.props = dict(mother.props)

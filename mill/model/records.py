@@ -164,7 +164,8 @@ class Records:
                 p.disposition,
                 p.reason,
                 prime and nonconforming,
-                (p.disposition in ("downgraded", "scrap")) and not nonconforming,
+                (p.disposition in ("downgraded", "scrap"))
+                and not me.get("nc_first", nonconforming),
                 _r(order.arrival_min),
                 _r(slab.cast_min),
                 _r(p.cut_min),
@@ -194,8 +195,8 @@ class Records:
                 zone = "scrap"
             else:
                 zone = ut_zone(d.x_mm, d.y_mm, plate.thickness_mm, plate.width_mm, plate.length_mm)
-            hit = det.get(d.defect_id)
-            detected = bool(hit and hit[2])
+            hit = det.get(d.defect_id) or ("none", float("nan"), False)
+            detected = bool(hit[2])
             by = hit[0] if detected else "none"
             if call_override:
                 call = call_override

@@ -17,8 +17,8 @@ from mill.model.inspection import (
     MIN_RESIZE_FRAC,
     RELEVEL_SUCCESS,
     RETEMPER_DELTA_C,
-    SURFACE,
     inspect_defects,
+    is_surface_defect,
     ut_step,
 )
 from mill.quality.geometry import Rect, assign_to_pieces, to_piece_coordinates
@@ -37,9 +37,7 @@ def do_rework(
     plant: Plant, plate: Plate, action: str, condition: str
 ) -> simpy.events.ProcessGenerator:
     """Perform ``action`` on ``plate``; returns whether the plate goes back to disposition."""
-    rng = plant.streams.generator(
-        f"rework/{plate.plate_id[8:]}/{action}", plate.mother.slab.heat.number
-    )
+    rng = plate.rng
     u = plant.units
     sp = plant.sc.plant
     pid = plate.plate_id
@@ -69,7 +67,13 @@ def do_rework(
         return True
     if action == "grind":
         det = plate.meas.get("det", {})
-        found = [d for d in plate.defects if d.mechanism in SURFACE and d.defect_id in det]
+        found = [
+            d
+            for d in plate.defects
+            if d.defect_id in det
+            and det[d.defect_id][2]
+            and is_surface_defect(plant, d, det[d.defect_id][1])
+        ]
         minutes = plant.base_time("final_inspection") * (1 + 2 * len(found))
         yield from u["final_inspection"].visit(pid, "plate", STAGE, minutes)
         plate.grinds += 1

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
 
 __all__ = [
     "DEFAULT_HTC_W_M2K",
@@ -99,16 +100,15 @@ def _theta(fo: float, z: NDArray[np.float64], a: NDArray[np.float64]) -> float:
 
 @lru_cache(maxsize=65536)
 def plate_fourier_number(biot: float, xs: float, theta_target: float) -> float:
-    """Fourier number at which θ(x*) falls to ``theta_target`` (bisection in log Fo)."""
+    """Fourier number at which θ(x*) falls to ``theta_target`` (Brent's method in log Fo;
+    θ falls monotonically with Fo, so the root in [10⁻⁹, 10³] is unique)."""
     z, a = _series(biot, xs)
-    lo, hi = -9.0, 3.0
-    for _ in range(64):
-        mid = 0.5 * (lo + hi)
-        if _theta(10.0**mid, z, a) > theta_target:
-            lo = mid
-        else:
-            hi = mid
-    return float(10.0 ** (0.5 * (lo + hi)))
+    z2 = z**2
+
+    def resid(log_fo: float) -> float:
+        return float(np.sum(a * np.exp(-z2 * 10.0**log_fo))) - theta_target
+
+    return float(10.0 ** brentq(resid, -9.0, 3.0, xtol=1e-13, rtol=1e-12))
 
 
 @lru_cache(maxsize=65536)

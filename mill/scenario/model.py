@@ -65,9 +65,11 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        for grade in self.orders.grade_shares:
-            if grade not in self.grades:
-                raise ValueError(f"orders.grade_shares: grade {grade!r} is not defined in grades")
+        for share_grade in self.orders.grade_shares:
+            if share_grade not in self.grades:
+                raise ValueError(
+                    f"orders.grade_shares: grade {share_grade!r} is not defined in grades"
+                )
         for name, grade in self.grades.items():
             if grade.downgrade_to is not None and grade.downgrade_to not in self.grades:
                 raise ValueError(

@@ -102,8 +102,8 @@ def _default_grades() -> dict[str, Grade]:
             downgrade_to="NM400",
         ),
         "NM500": Grade(
-            aim_pct={**base, "C": 0.27, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
-            aim_heavy_pct={"Mn": 1.30, "Cr": 1.10, "Ni": 0.80, "Mo": 0.50},
+            aim_pct={**base, "C": 0.26, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
+            aim_heavy_pct={"C": 0.255, "Mn": 1.30, "Cr": 1.10, "Ni": 0.80, "Mo": 0.50},
             heavy_gauge_above_mm=30.0,
             sigma_pct=sigma,
             surface_hbw=(470, 530),

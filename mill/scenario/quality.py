@@ -76,6 +76,11 @@ class Visual(Section):
     a90_mm: Annotated[float, within(0.2, 400)] = 15.0
     edge_crack_pod_before_48h: Annotated[float, within(0, 1)] = 0.3
     edge_crack_pod_after_48h: Annotated[float, within(0, 1)] = 0.85
+    scale_imperfection_max_mm2: Annotated[float, within(0, 1e5)] = Field(
+        default=150.0,
+        description="EN 10163-2 leaves shallow imperfections as they are; a rolled-in scale "
+        "patch up to this area counts as one (area stands in for depth: assumption)",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Visual:

@@ -142,7 +142,9 @@ PLATES: tuple[Column, ...] = (
     _c("disposition", "", "category", "prime, downgraded, scrap, or wip at the run end"),
     _c("reason", "", "string", "reason code of the disposition (empty for prime)"),
     _c("escape", "", "bool", "released prime although truly nonconforming"),
-    _c("false_reject", "", "bool", "not released prime although truly conforming"),
+    _c(
+        "false_reject", "", "bool", "not released prime although truly conforming when first judged"
+    ),
     _c("order_arrival_min", "min", "float", "order entered the order book"),
     _c("cast_min", "min", "float", "slab cast"),
     _c("cut_min", "min", "float", "plate cut from its mother plate"),
