@@ -52,14 +52,16 @@ def _headline(summary: dict[str, Any]) -> list[str]:
     t = summary["tonnes"]
     lt = summary["lead_time_h"]
     esc = summary["escapes"]
+    scrap = (y["slab_to_process_scrap_pct"] or 0.0) + (y["slab_to_scrapped_plates_pct"] or 0.0)
     fmt = lambda v, unit="": "n/a" if v is None else f"{v:,.1f}{unit}"  # noqa: E731
     return [
         f"  released        {fmt(t['released_t'], ' t')} ({summary['plates']['released']} plates), "
         f"prime {fmt(t['prime_t'], ' t')}",
         f"  throughput      {fmt(summary['throughput_t_per_h'], ' t/h')}",
-        f"  slab→prime      {fmt(y['slab_to_prime_pct'], ' %')}   "
-        f"downgraded {fmt(y['downgraded_pct_of_disposed'], ' %')}   "
-        f"scrap {fmt(y['scrap_pct_of_disposed'], ' %')} of disposed tonnes",
+        f"  slab tonnes →   prime {fmt(y['slab_to_prime_pct'], ' %')}, "
+        f"downgraded {fmt(y['slab_to_downgraded_pct'], ' %')}, "
+        f"scrap {fmt(scrap, ' %')}, "
+        f"scale {fmt(y['slab_to_scale_loss_pct'], ' %')}",
         f"  lead time       p50 {fmt(lt['p50'], ' h')}  p90 {fmt(lt['p90'], ' h')}",
         f"  escapes         {esc['plates']} plates "
         f"({fmt(esc['per_million_released'])} per million released prime)",

@@ -56,6 +56,8 @@ def _perimeter_pos(x: float, y: float, w: float, length: float) -> float:
 
 def ut_classes(indications: list, t: float, w: float, length: float) -> tuple[str, str, str]:
     """(EN 10160 body class, edge class, ASTM A578 level) the indications meet."""
+    if not indications:
+        return "S3", "E4", "C"
     body = [i for i in indications if ut_zone(i.x_mm, i.y_mm, t, w, length) == "body"]
     edge = [i for i in indications if ut_zone(i.x_mm, i.y_mm, t, w, length) == "edge"]
     body_cls = acc.en10160_body_class(

@@ -80,6 +80,30 @@ def invariants(plant: Plant) -> dict[str, Any]:
     return out
 
 
+def _pct(part: float, whole: float) -> float | None:
+    return _num(100.0 * part / whole, 3) if whole > 0 else None
+
+
+def _yields(plant: Plant, wt: Any, share: float, disposed_t: float) -> dict[str, Any]:
+    """Where the slab tonnes of the plates disposed in the window went. Each plate carries
+    its share of its slab's mass; scale is the mill's scale loss, the rest of the share is
+    process scrap (crop, side trim, cutting skeleton and kerf, cut-outs)."""
+    loss = share * plant.sc.plant.plate_mill.scale_loss_pct / 100.0
+    process_scrap = share - loss - wt["prime"] - wt["downgraded"] - wt["scrap"]
+    return {
+        "slab_t": _num(share, 2),
+        "slab_to_prime_pct": _pct(wt["prime"], share),
+        "slab_to_downgraded_pct": _pct(wt["downgraded"], share),
+        "slab_to_scrapped_plates_pct": _pct(wt["scrap"], share),
+        "slab_to_process_scrap_pct": _pct(process_scrap, share),
+        "slab_to_scale_loss_pct": _pct(loss, share),
+        "slab_to_released_pct": _pct(wt["prime"] + wt["downgraded"], share),
+        "prime_pct_of_disposed": _pct(wt["prime"], disposed_t),
+        "downgraded_pct_of_disposed": _pct(wt["downgraded"], disposed_t),
+        "scrap_pct_of_disposed": _pct(wt["scrap"], disposed_t),
+    }
+
+
 def summary(plant: Plant) -> dict[str, Any]:
     """KPIs over the observation window (after the warm-up)."""
     lg = plant.ledger
@@ -117,21 +141,7 @@ def summary(plant: Plant) -> dict[str, Any]:
             "scrap_t": _num(wt["scrap"], 2),
             "released_t": _num(wt["prime"] + wt["downgraded"], 2),
         },
-        "yield_by_tonnage": {
-            "slab_to_prime_pct": _num(100 * wt["prime"] / share, 3) if share else None,
-            "slab_to_released_pct": _num(100 * (wt["prime"] + wt["downgraded"]) / share, 3)
-            if share
-            else None,
-            "prime_pct_of_disposed": _num(100 * wt["prime"] / disposed_t, 3)
-            if disposed_t
-            else None,
-            "downgraded_pct_of_disposed": _num(100 * wt["downgraded"] / disposed_t, 3)
-            if disposed_t
-            else None,
-            "scrap_pct_of_disposed": _num(100 * wt["scrap"] / disposed_t, 3)
-            if disposed_t
-            else None,
-        },
+        "yield_by_tonnage": _yields(plant, wt, share, disposed_t),
         "throughput_t_per_h": _num((wt["prime"] + wt["downgraded"]) / hours, 3) if hours else None,
         "lead_time_h": {
             "mean": _num(lg.lead.mean(), 2),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from mill.quality.defects import Defect, is_internal
 
@@ -39,7 +39,7 @@ def pod(size_mm: ArrayLike, a50_mm: float, a90_mm: float) -> NDArray[np.float64]
     sigma = (math.log(a90_mm) - math.log(a50_mm)) / Z90
     with np.errstate(divide="ignore"):
         z = (np.log(np.where(a > 0, a, np.nan)) - math.log(a50_mm)) / sigma
-    return np.asarray(np.where(a > 0, norm.cdf(z), 0.0), dtype=float)
+    return np.asarray(np.where(a > 0, ndtr(z), 0.0), dtype=float)
 
 
 @dataclass(frozen=True, slots=True)

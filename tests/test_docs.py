@@ -1,0 +1,31 @@
+"""The documentation that is generated from code stays in step with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mill.trace import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_data_dictionary_doc_matches_the_schema():
+    """docs/data-dictionary.md is `mill schema --markdown`; regenerate it when columns change."""
+    doc = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert doc.strip() == schema.markdown().strip()
+
+
+def test_every_column_name_carries_its_unit():
+    """A column with a unit ends in that unit's suffix (DESIGN.md: `_mm`, `_t`, `_c`, `_min`...);
+    the carbon-equivalent indices keep their conventional names (CEV, CET, Pcm are in wt %)."""
+    suffix = {
+        "mm": "_mm", "t": "_t", "min": "_min", "h": "_h", "°C": "_c", "HBW": "_hbw", "J": "_j",
+        "ppm": "_ppm", "bar": "_bar", "mm²": "_mm2", "W/m²K": "_w_m2k", "°C/s": "_c_per_s",
+        "wt %": "_pct",
+    }
+    conventional = {"cev", "cet", "pcm"}
+    for table, cols in schema.TABLES.items():
+        for c in cols:
+            if c.unit and c.name not in conventional:
+                assert c.unit in suffix, (table, c.name, c.unit)
+                assert c.name.endswith(suffix[c.unit]), (table, c.name, c.unit)
