@@ -17,6 +17,7 @@ from mill.model.entities import Heat, Mother, Plate, Slab
 from mill.quality import chemistry as qchem
 from mill.quality import defects as qdef
 from mill.quality.conversion import hv_to_hbw
+from mill.quality.cutting import cut_edge_defects, required_preheat_c
 from mill.quality.hardenability import ideal_diameter_mm, martensite_fraction
 from mill.quality.inspection import UTSettings
 from mill.quality.quench import (
@@ -210,7 +211,7 @@ class Metallurgy:
 
     def required_preheat(self, mother: Mother) -> float:
         """Preheat the SSAB Welding Handbook asks for before oxy-fuel cutting."""
-        return qdef.required_preheat_c(mother.slab.heat.grade, mother.thickness_mm)
+        return required_preheat_c(mother.slab.heat.grade, mother.thickness_mm)
 
     # ---- product plates ----------------------------------------------------------------
     def cut_plate(self, plate: Plate) -> None:
@@ -230,7 +231,7 @@ class Metallurgy:
         plate.temper_min = mother.temper_min
         self.toughness(plate)
         edge = 2.0 * (plate.width_mm + plate.length_mm)
-        new = qdef.cut_edge_defects(
+        new = cut_edge_defects(
             rng,
             plate.cutting_method,
             plate.thickness_mm,

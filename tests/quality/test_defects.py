@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from mill.quality.cutting import cut_edge_defects, required_preheat_c
 from mill.quality.defects import (
     DEFAULT_ORIGIN,
     DETECTION,
@@ -16,10 +17,8 @@ from mill.quality.defects import (
     CastConditions,
     Defect,
     DefectRates,
-    cut_edge_defects,
     hardness_defect,
     quench_defects,
-    required_preheat_c,
     roll_defects,
     rolling_defects,
     slab_defects,
