@@ -28,7 +28,8 @@ def _err(message: str) -> None:
 
 
 # ---- mill run ------------------------------------------------------------------------------
-def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float], None] | None, Any]:
+def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float, int], None] | None, Any]:
+    """A progress bar in simulated days with the plates disposed so far (terminals only)."""
     if quiet or not sys.stderr.isatty():
         return None, None
     from tqdm import tqdm
@@ -37,14 +38,20 @@ def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float], None] 
         total=round(horizon_min / 1440.0, 2),
         unit="day",
         desc="simulating",
-        bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} simulated days [{elapsed}<{remaining}]",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} days "
+        "[{elapsed}<{remaining}{postfix}]",
     )
 
-    def update(now: float) -> None:
+    def update(now: float, plates: int) -> None:
         bar.n = round(now / 1440.0, 2)
+        bar.set_postfix_str(f"{plates} plates", refresh=False)
         bar.refresh()
 
     return update, bar
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _headline(summary: dict[str, Any]) -> list[str]:
@@ -63,9 +70,9 @@ def _headline(summary: dict[str, Any]) -> list[str]:
         f"scrap {fmt(scrap, ' %')}, "
         f"scale {fmt(y['slab_to_scale_loss_pct'], ' %')}",
         f"  lead time       p50 {fmt(lt['p50'], ' h')}  p90 {fmt(lt['p90'], ' h')}",
-        f"  escapes         {esc['plates']} plates "
+        f"  escapes         {_n(esc['plates'], 'plate')} "
         f"({fmt(esc['per_million_released'])} per million released prime)",
-        f"  false rejects   {summary['false_rejects']['plates']} plates "
+        f"  false rejects   {_n(summary['false_rejects']['plates'], 'plate')} "
         "(rejected although conforming)",
     ]
 

@@ -107,14 +107,14 @@ def compare_text(run_a: RunLike, run_b: RunLike) -> str:
     a, b = as_run(run_a), as_run(run_b)
     table = compare_kpis(a, b)
     better = {label: how for label, _, how in HEADLINE_KPIS}
-    head_a = f"A: {a.name}"
-    head_b = f"B: {b.name}"
+    head_a = f"A: {a.path.name}"
+    head_b = f"B: {b.path.name}"
     width = max(len(str(k)) for k in table.index) + 2
     lines = [
-        f"A = {a.path}  (seed {a.manifest.get('seed', '?')}, "
-        f"scenario {str(a.manifest.get('scenario_sha256', '?'))[:12]})",
-        f"B = {b.path}  (seed {b.manifest.get('seed', '?')}, "
-        f"scenario {str(b.manifest.get('scenario_sha256', '?'))[:12]})",
+        f"A = {a.path}  (name {a.name}, seed {a.manifest.get('seed', '?')}, "
+        f"scenario sha256 {str(a.manifest.get('scenario_sha256', '?'))[:12]})",
+        f"B = {b.path}  (name {b.name}, seed {b.manifest.get('seed', '?')}, "
+        f"scenario sha256 {str(b.manifest.get('scenario_sha256', '?'))[:12]})",
     ]
     win_a, win_b = a.summary.get("window", {}), b.summary.get("window", {})
     if win_a.get("hours") != win_b.get("hours"):

@@ -120,8 +120,9 @@ class Plant:
                 yield self.env.timeout(order.arrival_min - self.env.now)
             self.book.add(order)
 
-    def run(self, progress: Callable[[float], None] | None = None) -> None:
-        """Simulate to the horizon; ``progress(now)`` is called every simulated hour."""
+    def run(self, progress: Callable[[float, int], None] | None = None) -> None:
+        """Simulate to the horizon; ``progress(now_min, plates_disposed)`` is called every
+        simulated hour."""
         from mill.model.steelmaking import release_process
 
         self.env.process(self._order_arrivals(self._orders()))
@@ -134,7 +135,7 @@ class Plant:
             while t < self.horizon:
                 t = min(t + step, self.horizon)
                 self.env.run(until=t)
-                progress(t)
+                progress(t, sum(self.ledger.plates_done.values()))
         for unit in self.units.values():
             unit.close()
 

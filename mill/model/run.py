@@ -55,7 +55,7 @@ def run_scenario(
     sc: Scenario,
     out: str | Path,
     force: bool = False,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float, int], None] | None = None,
 ) -> RunResult:
     """Simulate ``sc`` and write its run folder at ``out`` atomically."""
     check_scenario(sc)
