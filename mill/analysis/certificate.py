@@ -87,16 +87,15 @@ def _hardness(run: Run, plate: pd.Series) -> dict[str, Any]:
 
 
 def _charpy(run: Run, plate: pd.Series) -> dict[str, Any]:
+    """The Charpy set(s) that stand for the plate: those of its lot's test plate
+    (``charpy_test_plate``), first set and any retest."""
     avg = plate["charpy_meas_avg_j"]
     t = run.tests
-    heat = str(plate["heat_id"])
-    c = t[(t["kind"].astype("str") == "charpy") & t["lot_id"].str.startswith(heat, na=False)]
+    ref = plate.get("charpy_test_plate")
     best: pd.DataFrame | None = None
-    if not c.empty and not pd.isna(avg):
-        sets = c.groupby(["lot_id", "entity_id", "retest"], observed=True)
-        gap = sets["value"].mean().sub(float(avg)).abs().sort_values()
-        if gap.iloc[0] < 0.06:
-            best = sets.get_group(gap.index[0])
+    if isinstance(ref, str) and ref:
+        c = t[(t["kind"].astype("str") == "charpy") & (t["entity_id"] == ref)]
+        best = c if not c.empty else None
     spec = run.grade_spec(str(plate["grade_released"]))
     return {
         "method": "Charpy V-notch, ISO 148-1",
@@ -105,7 +104,7 @@ def _charpy(run: Run, plate: pd.Series) -> dict[str, Any]:
         "average_j": _clean(avg),
         "individual_j": [] if best is None else [_clean(v) for v in best["value"]],
         "lot_id": _clean(best["lot_id"].iloc[0]) if best is not None else None,
-        "test_plate": _clean(best["entity_id"].iloc[0]) if best is not None else None,
+        "test_plate": _clean(ref) if best is not None else None,
         "spec_min_average_j": _clean(spec.get("charpy_min_j")),
     }
 

@@ -152,6 +152,7 @@ class Records:
                 _r(pr.get("t50", math.nan), 1),
                 _r(pr.get("kv_true", math.nan), 1),
                 _r(me.get("kv_avg", math.nan), 1),
+                me.get("kv_ref", ""),
                 self.plant.sc.grades[order.grade].charpy_temp_c,
                 n_true,
                 n_det,

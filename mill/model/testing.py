@@ -237,6 +237,7 @@ class Lab:
             yield lot.ready
         plate.meas["kv_avg"] = lot.value
         plate.meas["kv_pass"] = lot.passed
+        plate.meas["kv_ref"] = lot.test_plate
 
     def _charpy_sets(self, plate: Plate, lot_id: str) -> tuple[float, bool]:
         g = self.plant.sc.grades[plate.order.grade]

@@ -130,6 +130,7 @@ PLATES: tuple[Column, ...] = (
     _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)"),
     _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature"),
     _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it"),
+    _c("charpy_test_plate", "", "string", "plate whose Charpy set stands for this plate"),
     _c("charpy_test_temp_c", "°C", "float", "Charpy test temperature"),
     _c("defects_true", "", "int", "true defects in the plate (all mechanisms)"),
     _c("defects_detected", "", "int", "true defects detected by any inspection"),
