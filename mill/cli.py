@@ -8,6 +8,7 @@ invariants fail exits with status 1 and says which check failed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,7 +72,7 @@ def _headline(summary: dict[str, Any]) -> list[str]:
         f"scale {fmt(y['slab_to_scale_loss_pct'], ' %')}",
         f"  lead time       p50 {fmt(lt['p50'], ' h')}  p90 {fmt(lt['p90'], ' h')}",
         f"  escapes         {_n(esc['plates'], 'plate')} "
-        f"({fmt(esc['per_million_released'])} per million released prime)",
+        f"({fmt(esc['per_million_prime'])} per million released prime)",
         f"  false rejects   {_n(summary['false_rejects']['plates'], 'plate')} "
         "(rejected although conforming)",
     ]
@@ -94,6 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run_scenario(sc, out, force=args.force, progress=update)
     except OutputExistsError as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:  # e.g. the output path runs through a file, or the disk is full
+        raise UserError(f"cannot write the run folder {out}: {exc.strerror or exc}") from None
     finally:
         if bar is not None:
             bar.close()
@@ -263,3 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted; no run folder was written")
         return 130
+    except BrokenPipeError:  # e.g. `mill trace ... | head`: the reader left, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

@@ -50,8 +50,13 @@ def test_hardness_within_gbt24186_window_for_98pct_of_released_plates(runs):
 
     def ok(row: pd.Series) -> bool:
         g = spec[row.grade_ordered]
-        lo, hi = g["surface_hbw_thick"] if row.thickness_mm > g["thick_above_mm"] else g["surface_hbw"]
-        return lo <= row.hardness_true_hbw <= hi and row.hardness_centre_true_hbw >= g["centre_min_hbw"]
+        lo, hi = (
+            g["surface_hbw_thick"] if row.thickness_mm > g["thick_above_mm"] else g["surface_hbw"]
+        )
+        return (
+            lo <= row.hardness_true_hbw <= hi
+            and row.hardness_centre_true_hbw >= g["centre_min_hbw"]
+        )
 
     share = rel.apply(ok, axis=1).groupby(rel.grade_ordered).mean()
     assert set(share.index) == {"NM400", "NM450", "NM500"}
@@ -88,7 +93,9 @@ def test_no_rare_earth_gives_more_and_larger_ut_indications(runs):
         run = runs[name]
         plates = run["plates"]
         d = run["defects"]
-        inc = d[d.is_true & (d.mechanism == "inclusion_cluster") & d.entity_id.isin(plates.plate_id)]
+        inc = d[
+            d.is_true & (d.mechanism == "inclusion_cluster") & d.entity_id.isin(plates.plate_id)
+        ]
         stats[name] = (len(inc) / len(plates), inc.area_mm2.median(), plates.ut_indications.mean())
     re, no_re = stats["baseline"], stats["no_rare_earth"]
     assert no_re[0] > 1.2 * re[0]
@@ -113,9 +120,11 @@ def test_summary_reports_defect_statistics(runs):
     stage, a Pareto, escapes per million and false rejects."""
     s = runs["baseline"]["summary"]
     d = s["defects"]
-    assert d["by_mechanism"] and all({"true", "detected"} <= set(v) for v in d["by_mechanism"].values())
+    assert d["by_mechanism"] and all(
+        {"true", "detected"} <= set(v) for v in d["by_mechanism"].values()
+    )
     assert d["by_origin_stage"] and d["by_detection_stage"] and d["pareto"]
     counts = [row["true"] for row in d["pareto"]]
     assert counts == sorted(counts, reverse=True)
-    assert s["escapes"]["per_million_released"] is not None
+    assert s["escapes"]["per_million_prime"] is not None
     assert "plates" in s["false_rejects"]

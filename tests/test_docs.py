@@ -19,8 +19,18 @@ def test_every_column_name_carries_its_unit():
     """A column with a unit ends in that unit's suffix (DESIGN.md: `_mm`, `_t`, `_c`, `_min`...);
     the carbon-equivalent indices keep their conventional names (CEV, CET, Pcm are in wt %)."""
     suffix = {
-        "mm": "_mm", "t": "_t", "min": "_min", "h": "_h", "°C": "_c", "HBW": "_hbw", "J": "_j",
-        "ppm": "_ppm", "bar": "_bar", "mm²": "_mm2", "W/m²K": "_w_m2k", "°C/s": "_c_per_s",
+        "mm": "_mm",
+        "t": "_t",
+        "min": "_min",
+        "h": "_h",
+        "°C": "_c",
+        "HBW": "_hbw",
+        "J": "_j",
+        "ppm": "_ppm",
+        "bar": "_bar",
+        "mm²": "_mm2",
+        "W/m²K": "_w_m2k",
+        "°C/s": "_c_per_s",
         "wt %": "_pct",
     }
     conventional = {"cev", "cet", "pcm"}

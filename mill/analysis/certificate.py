@@ -71,8 +71,8 @@ def _hardness(run: Run, plate: pd.Series) -> dict[str, Any]:
         "surface": {
             "position": _clean(surf["position"].iloc[0]) if not surf.empty else "surface",
             "value_hbw": _clean(plate["hardness_meas_hbw"]),
-            "spec_min_hbw": _clean(surf["spec_min"].iloc[-1]) if not surf.empty else window[0],
-            "spec_max_hbw": _clean(surf["spec_max"].iloc[-1]) if not surf.empty else window[1],
+            "spec_min_hbw": _clean(surf["spec_low"].iloc[-1]) if not surf.empty else window[0],
+            "spec_max_hbw": _clean(surf["spec_high"].iloc[-1]) if not surf.empty else window[1],
             "tests": _test_rows(surf),
         },
     }
@@ -191,7 +191,7 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
         "ultrasonic": _ut(p),
         "flatness": {
             "value_mm_per_m": _clean(flat["value"].iloc[-1]) if not flat.empty else None,
-            "tolerance_mm_per_m": _clean(flat["spec_max"].iloc[-1]) if not flat.empty else None,
+            "tolerance_mm_per_m": _clean(flat["spec_high"].iloc[-1]) if not flat.empty else None,
         },
         "delivery_condition": {
             "condition": "quenched and tempered (Q+T)",

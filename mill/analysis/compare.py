@@ -36,7 +36,7 @@ HEADLINE_KPIS: tuple[tuple[str, str, str], ...] = (
     ("flow time p90 (h)", "flow_time_h.p90", "low"),
     ("late (%)", "late_pct", "low"),
     ("escapes (plates)", "escapes.plates", "low"),
-    ("escapes (per million released)", "escapes.per_million_released", "low"),
+    ("escapes (per million prime)", "escapes.per_million_prime", "low"),
     ("false rejects (plates)", "false_rejects.plates", "low"),
     ("WIP mean (t)", "wip.mean_t", ""),
     ("WIP mean (pieces)", "wip.mean_pieces", ""),

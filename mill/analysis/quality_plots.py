@@ -2,7 +2,7 @@
 drawn, and the UT defect map of one plate (true vs detected vs missed, body vs edge zone).
 
 Spec windows come from the run's effective scenario (``[grades.NAME]``), falling back to the
-``spec_min`` / ``spec_max`` each test carries.
+``spec_low`` / ``spec_high`` each test carries.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def plot_hardness(run: RunLike, window: bool = False) -> Figure:
         surf = sub[sub["kind"].astype("str") == "hardness_surface"]
         core = sub[sub["kind"].astype("str") == "hardness_centre"]
         spec = _spec(r, grade)
-        window_s = spec.get("surface_hbw") or [surf["spec_min"].min(), surf["spec_max"].max()]
+        window_s = spec.get("surface_hbw") or [surf["spec_low"].min(), surf["spec_high"].max()]
         lo, hi = float(window_s[0]), float(window_s[1])
         ax.axvspan(lo, hi, color=_SPEC_FILL, alpha=0.12, lw=0, label="surface spec")
         for v in (lo, hi):
@@ -73,7 +73,7 @@ def plot_hardness(run: RunLike, window: bool = False) -> Figure:
             ax.plot([], [], color=_SPEC_LINE, ls="--", lw=1, label=label)
         centre_min = spec.get("centre_min_hbw")
         if centre_min is None and not core.empty:
-            centre_min = core["spec_min"].min()
+            centre_min = core["spec_low"].min()
         values = pd.concat([surf["value"], core["value"]]).dropna()
         span = (
             [lo - 30, hi + 30]
@@ -131,7 +131,7 @@ def plot_charpy(run: RunLike, window: bool = False) -> Figure:
     for ax, grade in zip(axes, grades, strict=False):
         sub = t[t["grade"] == grade]
         spec = _spec(r, grade)
-        minimum = spec.get("charpy_min_j", sub["spec_min"].min())
+        minimum = spec.get("charpy_min_j", sub["spec_low"].min())
         temp = spec.get("charpy_temp_c", sub["temp_c"].median())
         v = sub["value"].dropna()
         top = max(float(v.max()) if len(v) else 0.0, float(minimum) * 2) * 1.1

@@ -342,7 +342,7 @@ def property_tests(run: RunLike, window: bool = False) -> pd.DataFrame:
 def spec_compliance(run: RunLike, window: bool = False) -> pd.DataFrame:
     """Hardness and Charpy against the specification, by grade and test kind.
 
-    Columns: n, mean, sd, min, max (measured), spec_min, spec_max (most common limits of the
+    Columns: n, mean, sd, min, max (measured), spec_low, spec_high (most common limits of the
     group), pass_pct (tests within their own spec), cpk (process capability against the
     group's limits; one-sided where only one limit exists).
     """
@@ -350,8 +350,8 @@ def spec_compliance(run: RunLike, window: bool = False) -> pd.DataFrame:
     rows = []
     for (grade, kind), sub in t.groupby(["grade", t["kind"].astype("str")]):
         v = sub["value"].dropna()
-        lo = sub["spec_min"].mode()
-        hi = sub["spec_max"].mode()
+        lo = sub["spec_low"].mode()
+        hi = sub["spec_high"].mode()
         smin = float(lo.iloc[0]) if not lo.empty else np.nan
         smax = float(hi.iloc[0]) if not hi.empty else np.nan
         mu, sd = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else np.nan
@@ -369,8 +369,8 @@ def spec_compliance(run: RunLike, window: bool = False) -> pd.DataFrame:
                 "sd": sd,
                 "min": float(v.min()),
                 "max": float(v.max()),
-                "spec_min": smin,
-                "spec_max": smax,
+                "spec_low": smin,
+                "spec_high": smax,
                 "pass_pct": 100.0 * float(sub["pass"].astype(bool).mean()),
                 "cpk": min(caps) if caps else np.nan,
             }

@@ -5,6 +5,7 @@ plates and product plates, with IDs that read like a mill's own and encode linea
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,13 +87,14 @@ class Heat:
     seq_heats: int
     grade: str
     plan: HeatPlan
-    liquid_mass_t: float = 0.0
-    cast_mass_t: float = 0.0
-    released_min: float = 0.0
-    tapped_min: float = 0.0
-    degassed_min: float = 0.0
-    cast_start_min: float = 0.0
-    cast_end_min: float = 0.0
+    # NaN until the heat gets there (a heat in progress at the run end is written as such)
+    liquid_mass_t: float = math.nan
+    cast_mass_t: float = math.nan
+    released_min: float = math.nan
+    tapped_min: float = math.nan
+    degassed_min: float = math.nan
+    cast_start_min: float = math.nan
+    cast_end_min: float = math.nan
     chemistry: dict[str, float] = field(default_factory=dict)
     derived: dict[str, float] = field(default_factory=dict)
     vacuum_degassed: bool = True
@@ -103,6 +105,7 @@ class Heat:
     inclusions: Any = None
     superheat_c: float = 0.0
     soft_reduction: bool = True
+    slabs_cast: int = 0
 
 
 @dataclass(slots=True)

@@ -56,7 +56,7 @@ class Ledger:
         self.cast_t = 0.0
         self.out_t: defaultdict[str, float] = defaultdict(float)  # prime, downgraded, scrap, loss
         self.heat_open: dict[str, int] = {}
-        self.casting: dict[str, Heat] = {}
+        self.heats_open: dict[str, Heat] = {}  # released, row not yet written
         self.plates_created = 0
         self.plates_done = Counter[str]()
         self.violations: list[str] = []
@@ -105,13 +105,11 @@ class Ledger:
         heat = slab.heat
         if heat.heat_id not in self.heat_open:
             self.heat_open[heat.heat_id] = sum(m.count for s in heat.plan.slabs for m in s.mothers)
-            self.casting[heat.heat_id] = heat
         self.cast_t += slab.mass_t
         self._add(slab.slab_id, slab, slab.mass_t)
         self._edge(heat.heat_id, slab.slab_id, "cast", slab.mass_t)
 
     def casting_loss(self, heat: Heat) -> None:
-        del self.casting[heat.heat_id]
         self._edge(
             heat.heat_id, f"{heat.heat_id}-LOSS", "loss", heat.liquid_mass_t - heat.cast_mass_t
         )
@@ -245,7 +243,7 @@ class Ledger:
     def finish(self) -> None:
         """Write what is still in progress (rows with disposition ``wip``)."""
         self._advance()
-        for heat in list(self.casting.values()):
+        for heat in list(self.heats_open.values()):
             self.plant.records.heat(heat)
         for key, entity in self.live.items():
             if isinstance(entity, Slab):

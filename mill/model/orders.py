@@ -113,6 +113,15 @@ class OrderGenerator:
 def read_orders_csv(path: str | Path, sc: Scenario) -> list[Order]:
     """Read and validate an orders CSV (columns ``CSV_COLUMNS``); days are from run start."""
     path = Path(path)
+    try:
+        return _read_orders(path, sc)
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{path}: not a UTF-8 text file"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read ({exc.strerror or exc})"]) from None
+
+
+def _read_orders(path: Path, sc: Scenario) -> list[Order]:
     errors: list[str] = []
     out: list[Order] = []
     with path.open(newline="", encoding="utf-8") as fh:

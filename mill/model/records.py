@@ -31,7 +31,6 @@ class Records:
 
     def heat(self, h: Heat) -> None:
         chem = h.chemistry
-        inc = h.inclusions
         d = h.derived
         self.f["heats"].write(
             (
@@ -50,25 +49,36 @@ class Records:
                 _r(h.cast_start_min),
                 _r(h.cast_end_min),
                 self.plant.iso(h.cast_start_min),
-                *(_r(chem.get(el, 0.0), 5) for el in _CHEM),
+                *(_r(chem.get(el, 0.0), 5) if chem else "" for el in _CHEM),
                 _r(d.get("cev", math.nan), 4),
                 _r(d.get("cet", math.nan), 4),
                 _r(d.get("pcm", math.nan), 4),
                 _r(d.get("ideal_diameter_mm", math.nan), 1),
                 _r(d.get("ms_c", math.nan), 1),
-                h.vacuum_degassed,
-                _r(h.hydrogen_ppm, 2),
-                _r(h.re_added_pct, 5),
-                _r(h.re_recovery_frac, 3),
-                _r(h.re_pct, 5),
-                _r(re_s_ratio(h.re_pct, chem.get("S", 0.0)) if chem else math.nan, 3),
-                _r(inc.rate_factor if inc else math.nan, 3),
-                _r(inc.globular_fraction if inc else math.nan, 3),
-                _r(h.superheat_c, 1),
-                h.soft_reduction,
-                len(h.plan.slabs),
+                *(self._treatment(h) if math.isfinite(h.degassed_min) else [""] * 8),
+                *(
+                    (_r(h.superheat_c, 1), h.soft_reduction)
+                    if math.isfinite(h.cast_start_min)
+                    else ("", "")
+                ),
+                h.slabs_cast,
             )
         )
+
+    @staticmethod
+    def _treatment(h: Heat) -> list[Any]:
+        """Secondary metallurgy columns: degassing, hydrogen, RE addition and its effect."""
+        inc = h.inclusions
+        return [
+            h.vacuum_degassed,
+            _r(h.hydrogen_ppm, 2),
+            _r(h.re_added_pct, 5),
+            _r(h.re_recovery_frac, 3),
+            _r(h.re_pct, 5),
+            _r(re_s_ratio(h.re_pct, h.chemistry.get("S", 0.0)), 3),
+            _r(inc.rate_factor, 3),
+            _r(inc.globular_fraction, 3),
+        ]
 
     def slab(self, s: Slab, mothers: int | str = "") -> None:
         done = s.rolled_min > 0
@@ -204,7 +214,7 @@ class Records:
             elif detected:
                 call = "accept" if plate is not None and plate.disposition == "prime" else "reject"
             else:
-                call = "missed" if plate is not None else ""
+                call = "missed" if plate is not None else "scrapped"
             w.write(
                 (
                     d.defect_id,

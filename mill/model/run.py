@@ -13,6 +13,7 @@ from typing import Any
 
 from mill import __version__
 from mill.model.metallurgy import defect_rates, ut_settings
+from mill.model.orders import read_orders_csv
 from mill.model.plant import Plant
 from mill.model.records import Records
 from mill.model.summary import invariants, summary
@@ -39,6 +40,8 @@ def check_scenario(sc: Scenario) -> None:
         defect_rates(dict(sc.quality.defect_rates))
     except KeyError as exc:
         raise ScenarioError([f"quality.defect_rates: unknown rate(s): {exc.args[0]}"]) from None
+    if sc.orders.source == "csv" and sc.orders.csv:
+        read_orders_csv(sc.orders.csv, sc)  # validated like the scenario, before any output
 
 
 def _versions() -> dict[str, str]:

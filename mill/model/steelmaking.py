@@ -64,6 +64,7 @@ def start_sequence(plant: Plant, plans: list[HeatPlan]) -> simpy.Event:
             plan,
         )
         heat.released_min = plant.env.now
+        plant.ledger.heats_open[heat.heat_id] = heat
         plant.env.process(heat_process(plant, heat, last_started if i == len(plans) else None))
     return last_started
 
@@ -127,6 +128,7 @@ def heat_process(
             m,
             env.now,
         )
+        heat.slabs_cast += 1
         plant.ledger.cast(slab)
         from mill.model.rolling import slab_process
 
@@ -138,3 +140,4 @@ def heat_process(
         yield from caster.work(visit, turnaround)
     caster.leave(visit)
     plant.records.heat(heat)
+    del plant.ledger.heats_open[heat.heat_id]

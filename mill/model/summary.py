@@ -175,7 +175,7 @@ def summary(plant: Plant) -> dict[str, Any]:
         },
         "escapes": {
             "plates": w["escape"],
-            "per_million_released": _num(1e6 * w["escape"] / w["prime"], 1) if w["prime"] else None,
+            "per_million_prime": _num(1e6 * w["escape"] / w["prime"], 1) if w["prime"] else None,
         },
         "false_rejects": {
             "plates": w["false_reject"],

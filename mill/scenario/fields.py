@@ -17,7 +17,11 @@ class Section(BaseModel):
     """Base of every scenario table: unknown keys are errors, values are validated on set."""
 
     model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, validate_default=True, populate_by_name=True
+        extra="forbid",
+        validate_assignment=True,
+        validate_default=True,
+        populate_by_name=True,
+        strict=True,
     )
 
 

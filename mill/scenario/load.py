@@ -4,9 +4,12 @@ with errors that name the field's path, and the effective-scenario dump for the 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import tomllib
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,8 @@ def apply_override(data: dict[str, Any], path: list[str], value: Any) -> None:
     for i, part in enumerate(path[:-1]):
         if isinstance(node, list):
             node = node[_index(path, i, len(node))]
+            if not isinstance(node, dict | list):
+                raise ScenarioError([f"{'.'.join(path)}: {'.'.join(path[: i + 1])} is not a table"])
             continue
         nxt = node.get(part)
         if nxt is None:
@@ -101,10 +106,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     """Read, override and validate a scenario file; raise ``ScenarioError`` on any problem."""
     path = Path(path)
     data = _read_toml(path)
-    for text in overrides or []:
-        key, value = parse_override(text)
-        apply_override(data, key, value)
-    scenario = validate(data)
+    scenario = apply_overrides(data, overrides or [])
     if scenario.orders.source == "csv" and scenario.orders.csv:
         csv_path = Path(scenario.orders.csv)
         if not csv_path.is_absolute():
@@ -113,6 +115,23 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
             raise ScenarioError([f"orders.csv: no such file {csv_path}"])
         scenario.orders.csv = str(csv_path)
     return scenario
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> Scenario:
+    """Validate ``data`` with ``--set`` overrides applied.
+
+    Overrides go onto the *effective* scenario (every default resolved), so that one field of
+    a default grade or one default disposition rule can be changed on its own; if the file
+    itself does not validate, its own errors are reported.
+    """
+    parsed = [parse_override(text) for text in overrides]
+    if not parsed:
+        return validate(data)
+    base = validate(copy.deepcopy(data))
+    full = base.model_dump(mode="python", by_alias=True)
+    for key, value in parsed:
+        apply_override(full, key, value)
+    return validate(full)
 
 
 def validate(data: dict[str, Any]) -> Scenario:
@@ -126,12 +145,13 @@ def validate(data: dict[str, Any]) -> Scenario:
 def _messages(exc: ValidationError) -> list[str]:
     out: list[str] = []
     for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
+        raw = [str(p).replace("\n", "\\n") for p in err["loc"]]
+        raw = [p for p in raw if not p.startswith("function-")]
         # a discriminated union puts the tag ('normal', ...) into the location: drop it
-        loc = [p for i, p in enumerate(loc) if not (p in _DIST_KINDS and i < len(loc) - 1)]
-        loc = [p for p in loc if not p.startswith("function-")]
-        path = ".".join(loc) or "(scenario)"
-        out.append(f"{path}: {_describe(err, loc)}")
+        loc = [p for p in raw if p not in _DIST_KINDS]
+        text = _describe(err, raw)
+        # cross-field checks of the root model name their own paths
+        out.append(f"{'.'.join(loc)}: {text}" if loc else text)
     return out
 
 
@@ -152,18 +172,42 @@ def _describe(err: Any, loc: list[str]) -> str:
     return msg.replace("Input should be", "must be")
 
 
+def _model_of(annotation: Any, next_part: str | None) -> Any:
+    """The model class an annotation leads to, looking through Annotated, X | None, dicts
+    and discriminated unions (picking the member whose ``kind`` is ``next_part``)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_of(typing.get_args(annotation)[0], next_part)
+    if origin in (typing.Union, types.UnionType):
+        members = [_model_of(a, next_part) for a in typing.get_args(annotation)]
+        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+        for m in models:
+            kind = m.model_fields.get("kind")
+            if kind is not None and kind.default == next_part:
+                return m
+        return models[0] if len(models) == 1 else None
+    if origin is dict:
+        return ("dict", typing.get_args(annotation)[1])
+    return annotation
+
+
 def _allowed_keys(loc: list[str]) -> list[str]:
     """Field names of the model at ``loc``, best effort (for 'did you mean')."""
     model: Any = Scenario
-    for part in loc:
+    for i, part in enumerate(loc):
+        if isinstance(model, tuple):  # a dict: ``part`` is a key, the value type follows
+            model = _model_of(model[1], loc[i + 1] if i + 1 < len(loc) else None)
+            continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return []
+        if part in _DIST_KINDS and "kind" in model.model_fields:
+            continue
         field = model.model_fields.get(part)
         if field is None:
             return []
-        model = field.annotation
+        model = _model_of(field.annotation, loc[i + 1] if i + 1 < len(loc) else None)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
+        return [n for n in model.model_fields if n != "kind"]
     return []
 
 
@@ -177,7 +221,7 @@ def _drop_none(value: Any) -> Any:
 
 def dump_scenario(scenario: Scenario) -> str:
     """The effective scenario as TOML, every default resolved (None fields are left out)."""
-    data = _drop_none(scenario.model_dump(mode="json", by_alias=True))
+    data = _drop_none(scenario.model_dump(mode="python", by_alias=True))
     return tomli_w.dumps(data)
 
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from mill.distributions import exponential, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
 from mill.scenario.plant import Plant
-from mill.scenario.products import Grade, Orders, default_grades
+from mill.scenario.products import CHEMISTRY_TABLES, Grade, Orders, default_grades
 from mill.scenario.quality import Quality
 
 
 class Run(Section):
     """Run control: seed, horizon and the warm-up excluded from the KPIs."""
 
-    name: str = Field(default="scenario", min_length=1, max_length=80)
+    name: str = Field(
+        default="scenario",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$",
+        description="names the default run folder: letters, digits, '.', '_', '-'",
+    )
     seed: Annotated[int, within(0, 2**32 - 1)] = 1
     horizon_days: Annotated[float, within(0.01, 3650)] = 16.0
     warmup_days: Annotated[float, within(0, 365)] = 2.0
@@ -62,6 +66,28 @@ class Scenario(Section):
     grades: dict[str, Grade] = Field(default_factory=default_grades)
     orders: Orders = Orders()
     quality: Quality = Quality()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_default_grades(cls, data: Any) -> Any:
+        """A ``[grades.NM400]`` table changes the default NM400 field by field (chemistry
+        tables element by element); grades not mentioned keep their defaults."""
+        if not isinstance(data, dict) or not isinstance(data.get("grades"), dict):
+            return data
+        merged: dict[str, Any] = {
+            name: g.model_dump(mode="python", by_alias=True) for name, g in default_grades().items()
+        }
+        for name, table in data["grades"].items():
+            base = merged.get(name)
+            if base is None or not isinstance(table, dict):
+                merged[name] = table
+                continue
+            for key, value in table.items():
+                if key in CHEMISTRY_TABLES and isinstance(value, dict):
+                    base[key] = {**base.get(key, {}), **value}
+                else:
+                    base[key] = value
+        return {**data, "grades": merged}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

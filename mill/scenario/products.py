@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from mill.distributions import Empirical, normal, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
 
 Chemistry = dict[str, Annotated[float, within(0, 5)]]
+CHEMISTRY_TABLES = ("aim_pct", "sigma_pct", "aim_heavy_pct")
+"""Grade fields that are element → wt % tables (merged element by element)."""
+HbwWindow = Annotated[
+    tuple[float, float], BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v)
+]
+"""[low, high] in HBW; TOML writes it as an array."""
 
 
 class Grade(Section):
@@ -23,8 +29,8 @@ class Grade(Section):
     aim_pct: Chemistry
     sigma_pct: Chemistry
     max_thickness_mm: Annotated[float, within(3, 200)] = 120.0
-    surface_hbw: tuple[float, float]
-    surface_hbw_thick: tuple[float, float] = Field(
+    surface_hbw: HbwWindow
+    surface_hbw_thick: HbwWindow = Field(
         description="window for plate thicker than thick_above_mm (GB/T 24186 Table 4)"
     )
     thick_above_mm: Annotated[float, within(10, 200)] = 80.0

@@ -62,7 +62,7 @@ HEATS: tuple[Column, ...] = (
     ),
     _c("superheat_c", "°C", "float", "tundish superheat"),
     _c("soft_reduction", "", "bool", "dynamic soft reduction was available for the heat"),
-    _c("slabs", "", "int", "slabs cast from the heat"),
+    _c("slabs", "", "int", "slabs cast from the heat (so far, for a heat in progress)"),
 )
 
 SLABS: tuple[Column, ...] = (
@@ -199,7 +199,13 @@ DEFECTS: tuple[Column, ...] = (
     _c("detected", "", "bool", "found by an inspection"),
     _c("detected_by", "", "category", "ut, manual_ut, visual, hardness, flatness, or none"),
     _c("measured_area_mm2", "mm²", "float", "area the inspection reported (empty if missed)"),
-    _c("call", "", "category", "reject, accept, dismissed, missed, removed"),
+    _c(
+        "call",
+        "",
+        "category",
+        "reject, accept, dismissed (false call), missed, removed "
+        "(repaired or cut away), scrapped (went with crop, trim or skeleton)",
+    ),
 )
 
 TESTS: tuple[Column, ...] = (
@@ -212,8 +218,8 @@ TESTS: tuple[Column, ...] = (
     _c("value", "", "float", "measured value (HBW, J, mm/m)"),
     _c("unit", "", "category", "unit of value and spec"),
     _c("true_value", "", "float", "the true value behind the measurement"),
-    _c("spec_min", "", "float", "lower specification limit"),
-    _c("spec_max", "", "float", "upper specification limit"),
+    _c("spec_low", "", "float", "lower specification limit (same unit as value)"),
+    _c("spec_high", "", "float", "upper specification limit (same unit as value)"),
     _c("pass", "", "bool", "within specification"),
     _c("retest", "", "bool", "a retest"),
     _c("time_min", "min", "float", "when the result was known"),

@@ -1,0 +1,128 @@
+"""Statistics: defects, yield, flow, utilisation, properties against specification."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from mill.analysis import (
+    Run,
+    defect_pareto,
+    detection_confusion,
+    kpis,
+    lead_times,
+    origin_vs_detection,
+    spec_compliance,
+    unit_utilisation,
+    wip_throughput,
+    yield_waterfall,
+)
+
+
+def test_pareto_matches_the_run_summary(sim: Run) -> None:
+    pareto = defect_pareto(sim)
+    by_mech = sim.summary["defects"]["by_mechanism"]
+    for mech, counts in by_mech.items():
+        assert pareto.loc[mech, "true"] == counts["true"], mech
+        assert pareto.loc[mech, "detected"] == counts["detected"], mech
+    assert list(pareto["true"]) == sorted(pareto["true"], reverse=True)
+    assert pareto["cum_pct"].iloc[-1] == pytest.approx(100.0)
+    assert "false_call" not in pareto.index
+
+
+def test_pareto_on_known_run(syn: Run) -> None:
+    p = defect_pareto(syn)
+    assert p.loc["inclusion_cluster"].to_dict() == {
+        "true": 2,
+        "detected": 1,
+        "missed": 1,
+        "in_scrap": 0,
+        "missed_on_prime": 1,
+        "pct": 100.0,
+        "cum_pct": 100.0,
+    }
+
+
+def test_origin_vs_detection(sim: Run) -> None:
+    table = origin_vs_detection(sim)
+    assert table.to_numpy().sum() == defect_pareto(sim)["true"].sum()
+    assert "missed" in table.columns
+
+
+def test_confusion(sim: Run, syn: Run) -> None:
+    conf = detection_confusion(sim)
+    d = sim.defects
+    _lo, _hi = sim.window
+    assert conf.loc["no_defect", "false_calls"] <= int((~d["is_true"]).sum())
+    mech = conf.drop(index="no_defect")
+    assert (mech["called"] + mech["not_called"] + mech["in_scrap"] == mech["true"]).all()
+    assert ((mech["detection_pct"].dropna() >= 0) & (mech["detection_pct"].dropna() <= 100)).all()
+    c = detection_confusion(syn)
+    assert c.loc["no_defect", "false_calls"] == 1
+    assert c.loc["no_defect", "false_calls_upheld"] == 0
+    assert c.loc["inclusion_cluster", "detection_pct"] == pytest.approx(50.0)
+
+
+def test_yield_waterfall_reconciles(sim: Run) -> None:
+    w = yield_waterfall(sim)
+    totals = w.index[w["kind"] == "total"]
+    for a, b in itertools.pairwise(totals):
+        between = w.loc[a + 1 : b - 1, "mass_t"].sum()
+        assert w.loc[a, "mass_t"] - between == pytest.approx(w.loc[b, "mass_t"], abs=0.05)
+    assert w.set_index("step").loc["cast slabs", "pct_of_cast"] == pytest.approx(100.0)
+    prime = sim.plates.loc[sim.plates["disposition"].astype(str) == "prime", "mass_t"].sum()
+    assert w["mass_t"].iloc[-1] == pytest.approx(prime)
+    balance = sim.manifest.get("invariants", {}).get("mass_balance", {})
+    if "cast_t" in balance:
+        assert w.set_index("step").loc["cast slabs", "mass_t"] == pytest.approx(
+            balance["cast_t"], abs=0.05
+        )
+
+
+def test_wip_throughput(sim: Run) -> None:
+    wt = wip_throughput(sim)
+    assert wt["time_h"].iloc[-1] == pytest.approx(60.0)
+    assert (wt["wip_t"] >= -1e-6).all()
+    assert np.all(np.diff(wt["released_t"]) >= 0)
+    released = sim.plates.loc[
+        sim.plates["disposition"].astype(str).isin(["prime", "downgraded"]), "mass_t"
+    ].sum()
+    assert wt["released_t"].iloc[-1] == pytest.approx(released)
+    balance = sim.manifest.get("invariants", {}).get("mass_balance", {})
+    if "wip_t" in balance:
+        assert wt["wip_t"].iloc[-1] == pytest.approx(balance["wip_t"], abs=0.05)
+
+
+def test_lead_times(sim: Run) -> None:
+    lt = lead_times(sim)
+    assert ("all", "lead_time_h") in lt.index
+    row = lt.loc[("all", "lead_time_h")]
+    assert row["p50"] <= row["p90"] <= row["p95"] <= row["max"]
+    if "lead_time_h" in sim.summary:
+        assert row["mean"] == pytest.approx(sim.summary["lead_time_h"]["mean"], abs=0.05)
+
+
+def test_unit_utilisation(sim: Run) -> None:
+    u = unit_utilisation(sim)
+    fracs = u[["busy_frac", "idle_frac", "blocked_frac", "down_frac"]].sum(axis=1)
+    assert np.allclose(fracs, 1.0)
+    assert (u[["busy_h", "idle_h", "blocked_h", "down_h"]].sum(axis=1) <= 48.0 + 1e-6).all()
+    assert list(u.index[:2]) == ["converter", "ladle_furnace"]
+
+
+def test_spec_compliance(sim: Run, syn: Run) -> None:
+    s = spec_compliance(sim)
+    assert s.loc[("NM400", "hardness_surface"), "spec_low"] == 370.0
+    assert s.loc[("NM400", "hardness_surface"), "spec_high"] == 430.0
+    assert ((s["pass_pct"] >= 0) & (s["pass_pct"] <= 100)).all()
+    k = spec_compliance(syn)
+    assert k.loc[("NM400", "charpy"), "mean"] == pytest.approx(50.0)
+    assert k.loc[("NM400", "charpy"), "cpk"] == pytest.approx((50 - 24) / (3 * 5.0))
+
+
+def test_kpis(sim: Run) -> None:
+    k = kpis(sim)
+    assert k["plates released"] == sim.summary["plates"]["released"]
+    assert any(i.startswith("utilisation: ") for i in k.index)
