@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from mill.scenario.plant import UNIT_NAMES
 from mill.trace import schema
 
 __all__ = [
@@ -49,28 +50,8 @@ STAGE_ORDER: tuple[str, ...] = (
     "inspection",
     "rework",
 )
-#: Process order of the units (Gantt rows, utilisation tables).
-UNIT_ORDER: tuple[str, ...] = (
-    "converter",
-    "ladle_furnace",
-    "degasser",
-    "caster",
-    "reheat_furnace",
-    "plate_mill",
-    "hot_leveller",
-    "cooling_bed",
-    "shear_line",
-    "austenitising_furnace",
-    "quench",
-    "tempering_furnace",
-    "leveller",
-    "plasma",
-    "oxyfuel",
-    "ut",
-    "manual_ut",
-    "lab",
-    "final_inspection",
-)
+#: Process order of the units (Gantt rows, utilisation tables): the scenario's unit list.
+UNIT_ORDER: tuple[str, ...] = UNIT_NAMES
 _GRADE_COLUMNS = {"grade", "grade_ordered", "grade_released"}
 #: Known vocabularies: these categoricals always carry these categories, in this order.
 _KNOWN: dict[str, tuple[str, ...]] = {

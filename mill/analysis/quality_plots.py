@@ -21,6 +21,7 @@ from matplotlib.patches import Rectangle
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run
 from mill.analysis.statistics import defect_table, property_tests
 from mill.analysis.style import KIND_COLOURS, OUTCOME_COLOURS, tidy
+from mill.quality.geometry import edge_zone_width_mm
 
 __all__ = ["edge_zone_mm", "plot_charpy", "plot_defect_map", "plot_hardness"]
 
@@ -162,12 +163,9 @@ def plot_charpy(run: RunLike, window: bool = False) -> Figure:
 
 
 def edge_zone_mm(thickness_mm: float) -> float:
-    """Width of the EN 10160 edge zone for a plate of this thickness."""
-    if thickness_mm < 50:
-        return 50.0
-    if thickness_mm < 100:
-        return 75.0
-    return 100.0
+    """Width of the EN 10160 edge zone for a plate of this thickness: the same function the
+    simulation classified the indications with (``mill.quality.geometry``)."""
+    return edge_zone_width_mm(thickness_mm)
 
 
 def _pick_plate(run: Run) -> str:
