@@ -97,7 +97,15 @@ class Planner:
         sc = self.sc.planning
         w, ln = order.width_mm, order.length_mm
         usable_w = self.max_rolled_w - 2 * self.side_trim - 2 * EDGE_ALLOWANCE_MM
-        across = max(1, min(MAX_ACROSS, int((usable_w + self.kerf) // (w + self.kerf)), n))
+        across = max(
+            1,
+            min(
+                MAX_ACROSS,
+                int((usable_w + self.kerf) // (w + self.kerf)),
+                n,
+                sc.max_products_per_mother,
+            ),
+        )
         # length budget: the mother-plate limit and the slab it must come from
         max_len = sc.mother_max_length_mm - 2 * EDGE_ALLOWANCE_MM
         along_max = max(1, int((max_len + self.kerf) // (ln + self.kerf)))
