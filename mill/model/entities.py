@@ -131,6 +131,7 @@ class Slab:
     passes: int = 0
     rolled_min: float = 0.0
     rolled_mass_t: float = 0.0
+    rng: Any = None
 
 
 @dataclass(slots=True)

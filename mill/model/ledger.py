@@ -193,7 +193,10 @@ class Ledger:
         self._remove(plate.plate_id, plate.mass_t)
         self.out_t[disposition] += plate.mass_t
         self.plates_done[disposition] += 1
-        nonconforming = truly_nonconforming(self.plant, plate)
+        if plate.rework_counts or "nc_first" not in plate.meas:
+            nonconforming = truly_nonconforming(self.plant, plate)
+        else:  # nothing changed since the disposition judged it
+            nonconforming = plate.meas["nc_first"]
         self.plant.records.plate(plate, nonconforming)
         self.plant.records.defects(
             plate.plate_id, plate.mother.slab.heat.heat_id, plate.defects, plate

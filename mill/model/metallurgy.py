@@ -127,7 +127,9 @@ class Metallurgy:
             inc.clustered,
         )
         plate_area_m2 = slab.plan.rolled_width_mm * slab.plan.rolled_length_mm / 1e6
+        # one stream per slab: its internal defects, then its rolling defects
         rng = self._rng(f"defects/slab/{slab.index}", heat.number)
+        slab.rng = rng
         slab.defects = qdef.slab_defects(
             rng, cond, slab.thickness_mm, slab.width_mm, slab.length_mm, plate_area_m2, self.rates
         )
@@ -141,7 +143,7 @@ class Metallurgy:
         carried = qdef.roll_defects(
             slab.defects, dims, rolled, self.rates.porosity_closure_exponent
         )
-        rng = self._rng(f"defects/rolling/{slab.index}", slab.heat.number)
+        rng = slab.rng
         new = qdef.rolling_defects(
             rng, *rolled, slab.descale_pressure_bar, slab.reheat_temp_c, self.rates
         )

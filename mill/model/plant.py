@@ -86,6 +86,7 @@ class Plant:
             bd = spec.breakdown
             ttf = self.sampler(f"breakdown/{name}/ttf", _exp(bd.mtbf_h * 60.0))
             ttr = self.sampler(f"breakdown/{name}/ttr", bd.mttr_min)
+            unit.fails = True
             self.env.process(unit.breakdowns(ttf, ttr))
 
     def sampler(self, purpose: str, spec: _Spec) -> Callable[[], float]:

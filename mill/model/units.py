@@ -59,6 +59,7 @@ class Unit:
         self.blocked = 0
         self.present = 0
         self.is_down = False
+        self.fails = False  # set when a breakdown process runs on this unit
         self._down_since = 0.0
         self._down_total = 0.0
         # state interval being recorded
@@ -150,15 +151,18 @@ class Unit:
             self.blocked -= 1
         self.working += 1
         self._restate()
-        if self.is_down:  # wait for the repair before starting
-            yield self.env.timeout(self._down_since + self._repair_left - self.env.now)
-        d0 = self.down_time()
-        yield self.env.timeout(minutes)
-        lost = self.down_time() - d0
-        while lost > 1e-9:
-            d1 = self.down_time()
-            yield self.env.timeout(lost)
-            lost = self.down_time() - d1
+        if not self.fails:
+            yield self.env.timeout(minutes)
+        else:
+            if self.is_down:  # wait for the repair before starting
+                yield self.env.timeout(self._down_since + self._repair_left - self.env.now)
+            d0 = self.down_time()
+            yield self.env.timeout(minutes)
+            lost = self.down_time() - d0
+            while lost > 1e-9:
+                d1 = self.down_time()
+                yield self.env.timeout(lost)
+                lost = self.down_time() - d1
         self._advance()
         self.working -= 1
         self.blocked += 1
@@ -209,7 +213,7 @@ class Unit:
         return self._down_total
 
     def breakdowns(self, ttf_min: Callable[[], float], ttr_min: Callable[[], float]) -> Proc:
-        """Clock-based failures: up for ttf, down for ttr, forever."""
+        """Clock-based failures: up for ttf, down for ttr, forever (set ``fails`` first)."""
         while True:
             yield self.env.timeout(ttf_min())
             repair = ttr_min()

@@ -212,6 +212,7 @@ def draw_heat_chemistry(
     e.g., Mn and Si additions); domain.md §2.3 gives σ_C ≈ 0.010, σ_Mn ≈ 0.04 wt %.
     """
     out: dict[str, float] = {}
+    drawn: list[tuple[str, float, float, float, float]] = []  # symbol, mu, sd, lo, hi
     for symbol in sorted(aim):
         mu = float(aim[symbol])
         sd = float(sigma.get(symbol, 0.0))
@@ -223,10 +224,20 @@ def draw_heat_chemistry(
             raise ValueError(f"empty limits for {symbol}: ({lo}, {hi})")
         if sd <= 0.0:
             out[symbol] = min(max(mu, lo), hi)
-            continue
-        a, b = (lo - mu) / sd, (hi - mu) / sd
-        value = float(truncnorm.rvs(a, b, loc=mu, scale=sd, random_state=rng))
-        if not math.isfinite(value):  # aim far outside the bounds: truncnorm can fail in the tail
-            value = lo if mu < lo else hi
-        out[symbol] = min(max(value, lo), hi)
-    return out
+        else:
+            drawn.append((symbol, mu, sd, lo, hi))
+    if drawn:
+        # one vectorised truncated-normal draw for all elements (a scalar call costs ~0.5 ms)
+        mu_a = np.array([d[1] for d in drawn])
+        sd_a = np.array([d[2] for d in drawn])
+        lo_a = np.array([d[3] for d in drawn])
+        hi_a = np.array([d[4] for d in drawn])
+        values = truncnorm.rvs(
+            (lo_a - mu_a) / sd_a, (hi_a - mu_a) / sd_a, loc=mu_a, scale=sd_a, random_state=rng
+        )
+        for (symbol, mu, _sd, lo, hi), value in zip(drawn, np.atleast_1d(values), strict=True):
+            v = float(value)
+            if not math.isfinite(v):  # aim far outside the bounds: truncnorm fails in the tail
+                v = lo if mu < lo else hi
+            out[symbol] = min(max(v, lo), hi)
+    return dict(sorted(out.items()))
