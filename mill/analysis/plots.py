@@ -147,7 +147,7 @@ def plot_yield_waterfall(run: RunLike, ax: Axes | None = None) -> Figure:
         )
     ax.set_xticks(range(len(table)), list(table["step"]), rotation=35, ha="right")
     ax.set_ylabel("Mass (t)")
-    ax.set_title("Yield waterfall: where the cast tonnes went (whole run)")
+    ax.set_title("Yield waterfall: where the cast tonnes went (whole run)", pad=24)
     legend = [
         Patch(color=KIND_COLOURS[k], label=lbl)
         for k, lbl in (
@@ -158,7 +158,15 @@ def plot_yield_waterfall(run: RunLike, ax: Axes | None = None) -> Figure:
             ("prime", "prime"),
         )
     ]
-    ax.legend(handles=legend, frameon=False, loc="upper right")
+    # the legend sits below the title, clear of the value labels on the bars
+    ax.legend(
+        handles=legend,
+        frameon=False,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=len(legend),
+        fontsize=8,
+    )
     ax.set_ylim(0, float(table["mass_t"].max()) * 1.15 if len(table) else 1)
     tidy(ax)
     fig.tight_layout()
