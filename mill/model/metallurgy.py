@@ -196,7 +196,7 @@ class Metallurgy:
             "hbw_surface": float(hv_to_hbw(hv_s)),
             "hbw_centre": float(hv_to_hbw(hv_c)),
         }
-        rng = self._rng(f"defects/quench/{mother.mother_id[8:]}", heat.number)
+        rng = mother.slab.rng  # the slab's defect stream, after its slab and rolling draws
         new = qdef.quench_defects(
             rng,
             t,

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 from scipy.special import j0, j1
 
@@ -182,11 +183,14 @@ def critical_ratio_exact(severity_times_di: float) -> float:
 
 @lru_cache(maxsize=1)
 def _critical_ratio_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """D/DI tabulated on log10(H·DI) from −4 to 5 (901 points; relative interpolation error < 1e-4,
-    ends: ratio → 0 for H·DI → 0, → 1 for H·DI → ∞). Built once, on first use (~0.1 s)."""
-    grid = np.linspace(-4.0, 5.0, 901)
-    ratio = np.array([critical_ratio_exact(10.0**g) for g in grid])
-    return grid, ratio
+    """D/DI tabulated on log10(H·DI) from −4 to 5 for linear interpolation (ends: ratio → 0 for
+    H·DI → 0, → 1 for H·DI → ∞). Built once, on first use: 181 direct solves, refined to 1801
+    points by monotone cubic (PCHIP) interpolation; relative error < 1e-4 against the direct
+    solve everywhere (tested), at a fifth of the cost of solving every point."""
+    coarse = np.linspace(-4.0, 5.0, 181)
+    exact = np.array([critical_ratio_exact(10.0**g) for g in coarse])
+    grid = np.linspace(-4.0, 5.0, 1801)
+    return grid, np.asarray(PchipInterpolator(coarse, exact)(grid), dtype=np.float64)
 
 
 @lru_cache(maxsize=65536)
