@@ -16,6 +16,8 @@ import numpy as np
 
 from mill.distributions import Sampler, _Spec
 
+_ENTITY_TAG = zlib.crc32(b"#entity")
+
 
 def _key_words(purpose: str) -> list[int]:
     return [zlib.crc32(part.encode("utf-8")) for part in purpose.split("/")]
@@ -46,8 +48,8 @@ class Streams:
 
     def _make(self, purpose: str, entity: int | None) -> np.random.Generator:
         key = _key_words(purpose)
-        if entity is not None:
-            key.append(int(entity))
+        if entity is not None:  # a tag word keeps ("a", entity=n) apart from the purpose "a/b"
+            key += [_ENTITY_TAG, int(entity)]
         seq = np.random.SeedSequence(entropy=self.seed, spawn_key=tuple(key))
         return np.random.Generator(np.random.PCG64(seq))
 

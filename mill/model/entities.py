@@ -146,6 +146,7 @@ class Mother:
     length_mm: float
     mass_t: float
     defects: list[Any] = field(default_factory=list)
+    index: int = 1
     ht_batch_id: str = ""
     aust_temp_c: float = 0.0
     aust_min: float = 0.0
@@ -171,6 +172,7 @@ class Plate:
     cut_min: float
     cutting_method: str = ""
     preheat_c: float = 0.0
+    index: int = 1
     preheat_required_c: float = 0.0
     defects: list[Any] = field(default_factory=list)
     indications: list[Any] = field(default_factory=list)

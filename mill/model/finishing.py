@@ -17,7 +17,7 @@ import simpy
 from mill.distributions import uniform
 from mill.model.entities import Mother, Plate, mass_t
 from mill.model.planning import EDGE_ALLOWANCE_MM
-from mill.quality.geometry import assign_to_pieces, cut_plan, to_piece_coordinates
+from mill.quality.geometry import cut_plan, split_defects
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -61,29 +61,19 @@ def mother_process(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerato
     yield from aus.work(av, residence)
 
     quench = u["quench"]
-    if not blocking:
-        aus.leave(av)
-    qv = yield from quench.enter(mid, "mother", STAGE_HT)
-    if blocking:
-        aus.leave(av)
+    qv = yield from quench.take_over(aus, av, mid, "mother", STAGE_HT, blocking)
     mother.htc_w_m2k = plant.sampler("quench/htc", sp.quench.htc_w_m2k)()
     mother.uniformity = min(1.0, plant.sampler("quench/uniformity", sp.quench.uniformity)())
     yield from quench.work(qv, plant.base_time("quench"))
 
     temper = u["tempering_furnace"]
-    if not blocking:
-        quench.leave(qv)
-    tv = yield from temper.enter(mid, "mother", STAGE_HT)
-    if blocking:
-        quench.leave(qv)
+    tv = yield from temper.take_over(quench, qv, mid, "mother", STAGE_HT, blocking)
     mother.ht_batch_id = ht_batch_id(plant, env.now)
     grade = plant.sc.grades[mother.slab.heat.grade]
     mother.temper_temp_c = plant.sampler(
         f"temper/{mother.slab.heat.grade}", grade.temper_temp_c
     )() + (plant.sampler("temper/scatter", sp.tempering_furnace.temp_scatter_c)())
-    soak = plant.base_time("tempering_furnace")
-    if sp.tempering_furnace.derived_time:
-        soak += sp.tempering_furnace.residence_min_per_mm * t
+    soak = plant.temper_soak_min(t)
     mother.temper_min = soak
     yield from temper.work(tv, soak)
     plant.metallurgy.heat_treat(mother)
@@ -141,35 +131,22 @@ def cut_mother(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerator:
     yield from table.work(v, minutes)
     table.leave(v)
 
-    where = assign_to_pieces(mother.defects, rects)
+    per_plate, scrap_defects = split_defects(mother.defects, rects)
     share = mother.slab.mass_t / sum(
         mass_t(t, mm.order.width_mm, mm.order.length_mm) * mm.count
         for mm in mother.slab.plan.mothers
     )
     plates: list[Plate] = []
-    for i, rect in enumerate(rects, start=1):
+    for i, (rect, found) in enumerate(zip(rects, per_plate, strict=True), start=1):
         m = mass_t(t, rect.width, rect.length)
         plate = Plate(
-            f"{mother.mother_id}-P{i}",
-            mother,
-            order,
-            t,
-            rect.width,
-            rect.length,
-            m,
-            m * share,
-            env.now,
-            method,
-            preheat,
-        )
+            f"{mother.mother_id}-P{i}", mother, order, t, rect.width, rect.length, m, m * share,
+            env.now, method, preheat,
+        )  # fmt: skip
+        plate.index = i
         plate.preheat_required_c = required
-        plate.defects = [
-            to_piece_coordinates(d, rect)
-            for d, k in zip(mother.defects, where, strict=True)
-            if k == i - 1
-        ]
+        plate.defects = found
         plant.metallurgy.cut_plate(plate)
         plates.append(plate)
-    scrap_defects = [d for d, k in zip(mother.defects, where, strict=True) if k < 0]
     plant.ledger.cut(mother, plates, scrap_defects, env.now)
     return plates

@@ -58,8 +58,9 @@ def ut_classes(indications: list, t: float, w: float, length: float) -> tuple[st
     """(EN 10160 body class, edge class, ASTM A578 level) the indications meet."""
     if not indications:
         return "S3", "E4", "C"
-    body = [i for i in indications if ut_zone(i.x_mm, i.y_mm, t, w, length) == "body"]
-    edge = [i for i in indications if ut_zone(i.x_mm, i.y_mm, t, w, length) == "edge"]
+    zones = [ut_zone(i.x_mm, i.y_mm, t, w, length) for i in indications]
+    body = [i for i, z in zip(indications, zones, strict=True) if z == "body"]
+    edge = [i for i, z in zip(indications, zones, strict=True) if z == "edge"]
     body_cls = acc.en10160_body_class(
         [i.area_mm2 for i in body], [i.x_mm for i in body], [i.y_mm for i in body], w, length, t
     )
@@ -159,13 +160,20 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
         elif d.mechanism == "flatness":
             flat_defect = True
     tol = plant.sc.quality.testing.flatness_tolerance_mm_per_m
-    true_flat = float(rng.uniform(1.05, 2.5) * tol if flat_defect else rng.uniform(0.2, 0.8) * tol)
+    # the plate's true flatness is drawn once, and again only when a re-levelling has
+    # removed its flatness defect (assumption: a defect is 1.05–2.5× the tolerance, a sound
+    # plate 0.2–0.8×); each gauge reading adds its own noise
+    if plate.props.get("flat_defect") != flat_defect:
+        lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
+        plate.props["flatness_true"] = float(rng.uniform(*lo_hi) * tol)
+        plate.props["flat_defect"] = flat_defect
+    true_flat = plate.props["flatness_true"]
     meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
     plate.meas["flatness"] = meas
     for d in plate.defects:
         if d.mechanism == "flatness" and meas > tol:
             det[d.defect_id] = ("flatness", d.area_mm2, True)
-    plant.lab._write(
+    plant.lab.write_test(
         plate,
         f"{plate.plate_id}-FL",
         "flatness",
@@ -191,7 +199,7 @@ def is_surface_defect(plant: Plant, d: Defect, area_mm2: float) -> bool:
 def conditions(plant: Plant, plate: Plate) -> list[str]:
     """The rule conditions that hold for the plate's *measured* state, in priority order."""
     g = plant.sc.grades[plate.order.grade]
-    lo, hi = g.surface_hbw_thick if plate.thickness_mm > g.thick_above_mm else g.surface_hbw
+    lo, hi = g.hbw_window(plate.thickness_mm)
     m = plate.meas
     det = m.get("det", {})
     seen = [d for d in plate.defects if d.defect_id in det and det[d.defect_id][2]]
@@ -219,7 +227,7 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
 def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
     """Ground truth: does the plate fail its order, whatever the inspection saw?"""
     g = plant.sc.grades[plate.order.grade]
-    lo, hi = g.surface_hbw_thick if plate.thickness_mm > g.thick_above_mm else g.surface_hbw
+    lo, hi = g.hbw_window(plate.thickness_mm)
     p = plate.props
     if not lo <= p["hbw_surface"] <= hi or p["hbw_centre"] < g.centre_min_hbw:
         return True
@@ -288,7 +296,7 @@ def downgrade_grade(plant: Plant, plate: Plate) -> str:
     lower = g.downgrade_to
     if lower is not None:
         lg = plant.sc.grades[lower]
-        lo, hi = lg.surface_hbw_thick if plate.thickness_mm > lg.thick_above_mm else lg.surface_hbw
+        lo, hi = lg.hbw_window(plate.thickness_mm)
         if lo <= plate.meas["hbw"] <= hi:
             return lower
     return plate.order.grade

@@ -250,7 +250,7 @@ class Ledger:
             self.plant.records.heat(heat)
         for key, entity in self.live.items():
             if isinstance(entity, Slab):
-                self.plant.records.slab(entity, mothers="")
+                self.plant.records.slab(entity, None)
             elif isinstance(entity, Plate) and key == entity.plate_id:
                 from mill.model.inspection import truly_nonconforming
 

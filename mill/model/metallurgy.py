@@ -222,13 +222,14 @@ class Metallurgy:
         heat = mother.slab.heat
         # one stream per plate for every plate-level draw (cutting, UT, final inspection,
         # rework), in that order: upstream draws never depend on a downstream rule
-        rng = self._rng(f"plate/{plate.plate_id[8:]}", heat.number)
+        rng = self._rng(f"plate/{mother.slab.index}/{mother.index}/{plate.index}", heat.number)
         plate.rng = rng
         scatter = self.sc.quality.testing.plate_hardness_scatter_hbw
         bump = float(rng.normal(0.0, scatter))
         plate.props = dict(mother.props)
         plate.props["hbw_surface"] += bump
         plate.props["hbw_centre"] += bump
+        plate.props["hbw_bump"] = bump  # plate scatter, kept through any re-temper
         plate.temper_temp_c = mother.temper_temp_c
         plate.temper_min = mother.temper_min
         self.toughness(plate)
@@ -264,40 +265,29 @@ class Metallurgy:
         plate.meas["curve"] = curve
 
     def retemper(self, plate: Plate, temp_c: float, minutes: float) -> None:
-        """A second temper: hardness falls by the Hollomon–Jaffe additivity of tempering."""
-        from mill.quality.temper import retempered_hv
+        """A further temper: hardness falls by the additivity of the Hollomon–Jaffe parameter
+        (equivalent time at the new temperature, ``mill.quality.temper.retempered_hv``).
+
+        The plate's temper history is kept as (°C, h) steps and folded, step by step, into
+        one temper at the last temperature with the same parameter (exact for this model)."""
+        from mill.quality.temper import equivalent_hours, hollomon_jaffe, retempered_hv
 
         chem = plate.mother.slab.heat.chemistry
         p = plate.props
         mo = chem.get("Mo", 0.0)
-        first_h = plate.temper_min / 60.0
-        new_s = retempered_hv(
-            p["hv_aq_surface"],
-            p["hv_floor"],
-            plate.temper_temp_c,
-            first_h,
-            temp_c,
-            minutes / 60.0,
-            mo,
-        )
-        new_c = retempered_hv(
-            p["hv_aq_centre"],
-            p["hv_floor"],
-            plate.temper_temp_c,
-            first_h,
-            temp_c,
-            minutes / 60.0,
-            mo,
-        )
-        bump = p["hbw_surface"] - float(
-            hv_to_hbw(
-                tempered_hardness_hv(
-                    p["hv_aq_surface"], p["hv_floor"], plate.temper_temp_c, first_h, mo
-                )
-            )
-        )
-        p["hbw_surface"] = float(hv_to_hbw(new_s)) + bump
-        p["hbw_centre"] = float(hv_to_hbw(new_c)) + bump
+        steps = plate.meas.setdefault("tempers", [(plate.temper_temp_c, plate.temper_min / 60.0)])
+        # fold the history step by step into one at the last temperature (same HJ parameter)
+        last_t, hours = steps[0]
+        for t_c, h in steps[1:]:
+            hours = equivalent_hours(float(hollomon_jaffe(last_t, hours)), t_c) + h
+            last_t = t_c
+        new_s = retempered_hv(p["hv_aq_surface"], p["hv_floor"], last_t, hours, temp_c,
+                              minutes / 60.0, mo)  # fmt: skip
+        new_c = retempered_hv(p["hv_aq_centre"], p["hv_floor"], last_t, hours, temp_c,
+                              minutes / 60.0, mo)  # fmt: skip
+        p["hbw_surface"] = float(hv_to_hbw(new_s)) + p["hbw_bump"]
+        p["hbw_centre"] = float(hv_to_hbw(new_c)) + p["hbw_bump"]
+        steps.append((temp_c, minutes / 60.0))
         plate.temper_temp_c = temp_c
         plate.temper_min += minutes
         self.toughness(plate)

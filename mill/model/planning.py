@@ -111,33 +111,31 @@ class Planner:
         along_max = max(1, int((max_len + self.kerf) // (ln + self.kerf)))
         along = min(along_max, math.ceil(n / across), sc.max_products_per_mother // across or 1)
         along = max(1, along)
-        while (
-            along > 1
-            and self._slab_length(order.thickness_mm, across, along, w, ln) > self.slab_lmax
-        ):
+        while along > 1 and self._grid(order, across, along).length_mm > self.slab_lmax:
             along -= 1
         count = min(n, across * along, sc.max_products_per_mother)
-        if count < across * along:  # a partly filled last row: shrink the grid
-            along = math.ceil(count / across)
-        mw = across * w + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
-        ml = along * ln + (along - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
-        return MotherPlan(order, across, along, count, mw, ml), count
+        along = math.ceil(count / across)  # a partly filled last row shrinks the grid
+        plan = self._grid_mother(order, across, along, count)
+        return plan, count
 
-    def _slab_length(self, t: float, across: int, along: int, w: float, ln: float) -> float:
-        mw = across * w + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
-        ml = along * ln + (along - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
-        rw = max(mw + 2 * self.side_trim, self.slab_w[0])
-        rl = ml + 2 * self.crop
-        vol = t * rw * rl / (1.0 - self.scale)
-        sw = min(max(rw, self.slab_w[0]), self.slab_w[1])
-        return vol / (self.slab_t * sw)
+    def _grid_mother(self, order: Order, across: int, along: int, count: int) -> MotherPlan:
+        """A mother plate holding ``count`` plates of ``order`` in an across × along grid."""
+        mw = across * order.width_mm + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        ml = along * order.length_mm + (along - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+        return MotherPlan(order, across, along, count, mw, ml)
+
+    def _grid(self, order: Order, across: int, along: int) -> SlabPlan:
+        """The slab a full across × along grid of ``order`` would need on its own."""
+        mother = self._grid_mother(order, across, along, across * along)
+        return self._slab([mother], order.thickness_mm)
 
     # ---- slabs -------------------------------------------------------------------------
     def _slab(self, mothers: list[MotherPlan], t: float) -> SlabPlan:
         rw = max(max(m.width_mm for m in mothers) + 2 * self.side_trim, self.slab_w[0])
         rl = sum(m.length_mm for m in mothers) + 2 * self.crop
         vol = t * rw * rl / (1.0 - self.scale)
-        sw = round(min(max(rw, self.slab_w[0]), self.slab_w[1]) / 50.0) * 50.0
+        # slab widths come in 50 mm steps inside the caster's range
+        sw = min(max(round(rw / 50.0) * 50.0, self.slab_w[0]), self.slab_w[1])
         sl = vol / (self.slab_t * sw)
         return SlabPlan(sw, sl, self.slab_t, t, rw, rl, mothers)
 

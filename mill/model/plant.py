@@ -102,6 +102,14 @@ class Plant:
         spec = self.specs.get(unit, self.sc.plant.cutting)
         return max(0.0, self.sampler(f"time/{unit}", spec.time_min)())
 
+    def temper_soak_min(self, thickness_mm: float) -> float:
+        """Tempering soak for a plate: base time plus per-mm soak (domain.md §1.5)."""
+        tf = self.sc.plant.tempering_furnace
+        soak = self.base_time("tempering_furnace")
+        if tf.derived_time:
+            soak += tf.residence_min_per_mm * thickness_mm
+        return soak
+
     def iso(self, minutes: float) -> str:
         """ISO 8601 timestamp of a simulation time."""
         if not math.isfinite(minutes):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from mill.model.entities import Heat, Plate, Slab
 from mill.model.inspection import ut_zone
 from mill.quality.rare_earth import re_s_ratio
-from mill.trace.schema import _CHEM
+from mill.trace.schema import CHEMISTRY_ELEMENTS
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -49,7 +49,7 @@ class Records:
                 _r(h.cast_start_min),
                 _r(h.cast_end_min),
                 self.plant.iso(h.cast_start_min),
-                *(_r(chem.get(el, 0.0), 5) if chem else "" for el in _CHEM),
+                *(_r(chem.get(el, 0.0), 5) if chem else "" for el in CHEMISTRY_ELEMENTS),
                 _r(d.get("cev", math.nan), 4),
                 _r(d.get("cet", math.nan), 4),
                 _r(d.get("pcm", math.nan), 4),
@@ -80,7 +80,8 @@ class Records:
             _r(inc.globular_fraction, 3),
         ]
 
-    def slab(self, s: Slab, mothers: int | str = "") -> None:
+    def slab(self, s: Slab, mothers: int | None) -> None:
+        """A slab row; ``mothers`` is the count sheared, None while not yet sheared."""
         done = s.rolled_min > 0
         self.f["slabs"].write(
             (
@@ -101,7 +102,7 @@ class Records:
                 s.passes if done else "",
                 _r(s.rolled_min) if done else "",
                 _r(s.rolled_mass_t) if done else "",
-                len(s.plan.mothers) if mothers == "" and done else mothers,
+                "" if mothers is None else mothers,
                 sum(1 for d in s.defects if d.origin_stage in ("steelmaking", "casting")),
             )
         )
@@ -183,7 +184,7 @@ class Records:
                 _r(done) if done >= 0 else "",
                 self.plant.iso(done) if done >= 0 else "",
                 _r(order.due_min),
-                (done > order.due_min) if done >= 0 else "",
+                (done > order.due_min) if done >= 0 and p.disposition != "scrap" else "",
                 _r((done - max(order.arrival_min, 0.0)) / 60.0) if done >= 0 else "",
                 _r((done - slab.cast_min) / 60.0) if done >= 0 else "",
                 in_window,

@@ -21,7 +21,7 @@ from mill.model.inspection import (
     is_surface_defect,
     ut_step,
 )
-from mill.quality.geometry import Rect, assign_to_pieces, to_piece_coordinates
+from mill.quality.geometry import Rect, split_defects
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -39,19 +39,16 @@ def do_rework(
     """Perform ``action`` on ``plate``; returns whether the plate goes back to disposition."""
     rng = plate.rng
     u = plant.units
-    sp = plant.sc.plant
     pid = plate.plate_id
     if action == "retemper":
         g = plant.sc.grades[plate.order.grade]
         temp = g.temper_temp_c.mean() + RETEMPER_DELTA_C
-        soak = plant.base_time("tempering_furnace")
-        if sp.tempering_furnace.derived_time:
-            soak += sp.tempering_furnace.residence_min_per_mm * plate.thickness_mm
+        soak = plant.temper_soak_min(plate.thickness_mm)
         yield from u["tempering_furnace"].visit(pid, "plate", STAGE, soak)
         yield from u["leveller"].visit(pid, "plate", STAGE, plant.base_time("leveller"))
         plant.metallurgy.retemper(plate, temp, soak)
         plate.retempers += 1
-        yield from plant.lab.retest_hardness(plate)
+        yield from plant.lab.retest_after_retemper(plate)
         return True
     if action == "relevel":
         yield from u["leveller"].visit(pid, "plate", STAGE, plant.base_time("leveller"))
@@ -130,11 +127,7 @@ def _keep_rect(plant: Plant, plate: Plate, condition: str) -> Rect | None:
 
 def _resize(plant: Plant, plate: Plate, rect: Rect) -> None:
     """Cut the plate down to ``rect``; the rest (and its defects) goes to scrap."""
-    where = assign_to_pieces(plate.defects, [rect])
-    kept = [
-        to_piece_coordinates(d, rect) for d, k in zip(plate.defects, where, strict=True) if k == 0
-    ]
-    removed = [d for d, k in zip(plate.defects, where, strict=True) if k < 0]
+    (kept,), removed = split_defects(plate.defects, [rect])
     old_id = plate.plate_id
     plate.resizes += 1
     new_id = f"{old_id.split('R')[0] if plate.resizes > 1 else old_id}R{plate.resizes}"
@@ -145,4 +138,5 @@ def _resize(plant: Plant, plate: Plate, rect: Rect) -> None:
     plate.defects = kept
     plate.indications = []
     det = plate.meas.get("det", {})
-    plate.meas["det"] = {k: v for k, v in det.items() if any(d.defect_id == k for d in kept)}
+    kept_ids = {d.defect_id for d in kept}
+    plate.meas["det"] = {k: v for k, v in det.items() if k in kept_ids}

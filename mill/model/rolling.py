@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from mill.model.entities import DENSITY_T_PER_MM3, Mother, Slab, mass_t
-from mill.quality.geometry import Rect, assign_to_pieces, to_piece_coordinates
+from mill.quality.geometry import Rect, split_defects
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -55,11 +55,7 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
     yield from furnace.work(fv, residence)
 
     mill = u["plate_mill"]
-    if not blocking:
-        furnace.leave(fv)
-    mv = yield from mill.enter(sid, "slab", STAGE)
-    if blocking:
-        furnace.leave(fv)
+    mv = yield from mill.take_over(furnace, fv, sid, "slab", STAGE, blocking)
     slab.reheat_end_min = env.now
     pm = sp.plate_mill
     slab.passes = pass_count(slab.thickness_mm, slab.plan.plate_thickness_mm, pm.reduction_per_pass)
@@ -79,19 +75,16 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
     prev, prev_visit = mill, mv
     for name in ("hot_leveller", "cooling_bed", "shear_line"):
         unit = u[name]
-        if not blocking:
-            prev.leave(prev_visit)
-        visit = yield from unit.enter(sid, "slab", STAGE)
-        if blocking:
-            prev.leave(prev_visit)
+        visit = yield from unit.take_over(prev, prev_visit, sid, "slab", STAGE, blocking)
         yield from unit.work(visit, plant.base_time(name))
         prev, prev_visit = unit, visit
     prev.leave(prev_visit)
-    for mother in shear(plant, slab):
-        from mill.model.finishing import mother_process
+    from mill.model.finishing import mother_process
 
+    mothers = shear(plant, slab)
+    for mother in mothers:
         env.process(mother_process(plant, mother))
-    plant.records.slab(slab)
+    plant.records.slab(slab, len(mothers))
 
 
 def rolled_length_mm(slab: Slab) -> float:
@@ -119,25 +112,16 @@ def shear(plant: Plant, slab: Slab) -> list[Mother]:
         y0 = (rolled_w - m.width_mm) / 2.0
         rects.append(Rect(x, y0, x + m.length_mm, y0 + m.width_mm))
         x += m.length_mm
-    where = assign_to_pieces(slab.defects, rects)
+    per_mother, scrap_defects = split_defects(slab.defects, rects)
     mothers: list[Mother] = []
     now = plant.env.now
-    for i, (m, rect) in enumerate(zip(plan.mothers, rects, strict=True), start=1):
+    for i, (m, found) in enumerate(zip(plan.mothers, per_mother, strict=True), start=1):
         mother = Mother(
-            f"{slab.slab_id}-M{i}",
-            slab,
-            m,
-            t,
-            m.width_mm,
-            m.length_mm,
+            f"{slab.slab_id}-M{i}", slab, m, t, m.width_mm, m.length_mm,
             mass_t(t, m.width_mm, m.length_mm),
-        )
-        mother.defects = [
-            to_piece_coordinates(d, rect)
-            for d, k in zip(slab.defects, where, strict=True)
-            if k == i - 1
-        ]
+        )  # fmt: skip
+        mother.index = i
+        mother.defects = found
         mothers.append(mother)
-    scrap_defects = [d for d, k in zip(slab.defects, where, strict=True) if k < 0]
     plant.ledger.sheared(slab, mothers, rolled_l, scrap_defects, now)
     return mothers

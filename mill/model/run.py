@@ -16,7 +16,7 @@ from mill.model.metallurgy import defect_rates, ut_settings
 from mill.model.orders import read_orders_csv
 from mill.model.plant import Plant
 from mill.model.records import Records
-from mill.model.summary import invariants, summary
+from mill.model.summary import invariants, summary, unit_stats
 from mill.model.testing import Lab
 from mill.scenario import Scenario, ScenarioError, dump_scenario, scenario_hash
 from mill.trace.writer import RunFolder
@@ -71,8 +71,9 @@ def run_scenario(
         plant.metallurgy_ut = ut_settings(plant)
         plant.run(progress)
         plant.ledger.finish()
-        inv = invariants(plant)
-        summ = summary(plant)
+        stats = unit_stats(plant)
+        inv = invariants(plant, stats)
+        summ = summary(plant, stats)
         rows = folder.close_tables()
         folder.write_json("summary.json", summ)
         wall = time.perf_counter() - t0

@@ -18,7 +18,17 @@ def _num(x: float, digits: int = 4) -> float | None:
     return round(x, digits) if math.isfinite(x) else None
 
 
-def invariants(plant: Plant) -> dict[str, Any]:
+UnitStats = dict[str, dict[str, float]]
+
+
+def unit_stats(plant: Plant) -> UnitStats:
+    """Each unit's window statistics at the end of the run (compute once, pass to both
+    ``invariants`` and ``summary``)."""
+    window = plant.horizon - plant.warmup
+    return {name: unit.stats(window) for name, unit in plant.units.items()}
+
+
+def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
     """Check mass balance, plate conservation, genealogy and Little's law; report each."""
     lg = plant.ledger
     out: dict[str, Any] = {}
@@ -54,10 +64,8 @@ def invariants(plant: Plant) -> dict[str, Any]:
         "violations": lg.violations[:20],
     }
     little: dict[str, Any] = {}
-    window = plant.horizon - plant.warmup
     ok = True
-    for name, unit in plant.units.items():
-        st = unit.stats(window)
+    for name, st in stats.items():
         big_l = st["mean_in_unit"]
         lw = st["window_lambda"] * st["window_w"]
         err = abs(big_l - lw) / max(big_l, 1e-9) if big_l > 0 or lw > 0 else 0.0
@@ -104,7 +112,7 @@ def _yields(plant: Plant, wt: Any, share: float, disposed_t: float) -> dict[str,
     }
 
 
-def summary(plant: Plant) -> dict[str, Any]:
+def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
     """KPIs over the observation window (after the warm-up)."""
     lg = plant.ledger
     window_min = plant.horizon - plant.warmup
@@ -114,8 +122,7 @@ def summary(plant: Plant) -> dict[str, Any]:
     disposed_t = wt["prime"] + wt["downgraded"] + wt["scrap"]
     share = wt["slab_share"]
     units = {}
-    for name, unit in plant.units.items():
-        st = unit.stats(window_min)
+    for name, st in stats.items():
         units[name] = {
             "capacity": st["capacity"],
             "utilisation": _num(st["utilisation"]),

@@ -73,7 +73,7 @@ class Lab:
         for key3 in [k for k in self._lot_no if k[0] == heat_id]:
             del self._lot_no[key3]
 
-    def _write(
+    def write_test(
         self,
         plate: Plate,
         lot_id: str,
@@ -111,14 +111,14 @@ class Lab:
     # ---- hardness ----------------------------------------------------------------------
     def _window(self, plate: Plate) -> tuple[float, float]:
         g = self.plant.sc.grades[plate.order.grade]
-        return g.surface_hbw_thick if plate.thickness_mm > g.thick_above_mm else g.surface_hbw
+        return g.hbw_window(plate.thickness_mm)
 
     def _measure_hardness(self, plate: Plate, lot_id: str, retest: bool) -> tuple[float, float]:
         """One surface reading (and a centre reading for thick plate); written to tests."""
         lo, hi = self._window(plate)
         true_s = plate.props["hbw_surface"]
         meas = true_s + float(self.rng.normal(0.0, self.t.hardness_noise_hbw))
-        self._write(
+        self.write_test(
             plate,
             lot_id,
             "hardness_surface",
@@ -137,7 +137,7 @@ class Lab:
             cmin = self.plant.sc.grades[plate.order.grade].centre_min_hbw
             true_c = plate.props["hbw_centre"]
             centre = true_c + float(self.rng.normal(0.0, self.t.hardness_noise_hbw))
-            self._write(
+            self.write_test(
                 plate,
                 lot_id,
                 "hardness_centre",
@@ -203,15 +203,19 @@ class Lab:
             plate.plate_id,
         )
 
-    def retest_hardness(self, plate: Plate) -> simpy.events.ProcessGenerator:
-        """After re-tempering: the plate is tested on its own."""
+    def retest_after_retemper(self, plate: Plate) -> simpy.events.ProcessGenerator:
+        """After re-tempering the plate is tested on its own: hardness and a Charpy set
+        (re-tempering moves both; its lot's earlier results no longer stand for it)."""
         yield from self._lab_visit(plate)
-        value, centre = self._measure_hardness(plate, f"{plate.plate_id}-RT", True)
+        lot_id = f"{plate.plate_id}-RT"
+        value, centre = self._measure_hardness(plate, lot_id, True)
         plate.meas["hbw"], plate.meas["hbw_centre"], plate.meas["hbw_ref"] = (
             value,
             centre,
             plate.plate_id,
         )
+        plate.meas["kv_avg"], plate.meas["kv_pass"] = self._charpy_sets(plate, lot_id)
+        plate.meas["kv_ref"] = plate.plate_id
 
     # ---- Charpy ------------------------------------------------------------------------
     def charpy(self, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -259,7 +263,7 @@ class Lab:
     ) -> None:
         g = self.plant.sc.grades[plate.order.grade]
         for e in energies:
-            self._write(
+            self.write_test(
                 plate,
                 lot_id,
                 "charpy",

@@ -74,7 +74,7 @@ class Unit:
         self.departures = 0
         self.sojourn_sum = 0.0
         # Little's law on the window: time each visit spends inside [warmup, end]
-        self._inside: set[Visit] = set()
+        self._inside: dict[Visit, None] = {}  # insertion-ordered: sums stay reproducible
         self.window_visits = 0
         self.window_time = 0.0
 
@@ -84,11 +84,12 @@ class Unit:
         lo = self._last if self._last > self.warmup else self.warmup
         if now > lo:
             dt = now - lo
-            self.int_working += self.working * dt
-            self.int_blocked += self.blocked * dt
             self.int_present += self.present * dt
-            if self.is_down:
+            if self.is_down:  # pieces inside a broken-down unit neither work nor wait to leave
                 self.int_down += dt
+            else:
+                self.int_working += self.working * dt
+                self.int_blocked += self.blocked * dt
         self._last = now
 
     def _restate(self) -> None:
@@ -101,35 +102,23 @@ class Unit:
         else:
             new = "idle"
         if new != self.state:
-            now = self.env.now
-            if now > self._state_since:
-                self._equipment.write(
-                    (
-                        self.name,
-                        self.state,
-                        round(self._state_since, 3),
-                        round(now, 3),
-                        round(now - self._state_since, 3),
-                    )
-                )
+            self._write_interval()
             self.state = new
-            self._state_since = now
 
     def close(self) -> None:
         """Account the open interval up to the run end and record it."""
         self._advance()
+        self._write_interval()
+
+    def _write_interval(self) -> None:
+        """Record the state interval that ends now (zero-length intervals are not written)."""
         now = self.env.now
-        if now > self._state_since:
+        since = self._state_since
+        if now > since:
             self._equipment.write(
-                (
-                    self.name,
-                    self.state,
-                    round(self._state_since, 3),
-                    round(now, 3),
-                    round(now - self._state_since, 3),
-                )
+                (self.name, self.state, round(since, 3), round(now, 3), round(now - since, 3))
             )
-            self._state_since = now
+        self._state_since = now
 
     # ---- flow of pieces ---------------------------------------------------------------
     def enter(self, entity_id: str, kind: str, stage: str) -> Proc:
@@ -137,7 +126,7 @@ class Unit:
         self._advance()
         self.present += 1
         visit = Visit(entity_id, kind, stage, self.env.now)
-        self._inside.add(visit)
+        self._inside[visit] = None
         req = self.resource.request()
         yield req
         visit.req = req
@@ -178,7 +167,7 @@ class Unit:
         assert visit.req is not None
         self.resource.release(visit.req)
         now = self.env.now
-        self._inside.discard(visit)
+        del self._inside[visit]
         if now >= self.warmup:
             self.departures += 1
             self.sojourn_sum += now - visit.arrive
@@ -196,6 +185,18 @@ class Unit:
             )
         )
         self._restate()
+
+    def take_over(
+        self, prev: Unit, prev_visit: Visit, entity_id: str, kind: str, stage: str, blocking: bool
+    ) -> Proc:
+        """Move a piece from ``prev`` into this unit; returns the new ``Visit``. With blocking,
+        the piece keeps its place in ``prev`` until a server here is free."""
+        if not blocking:
+            prev.leave(prev_visit)
+        visit = yield from self.enter(entity_id, kind, stage)
+        if blocking:
+            prev.leave(prev_visit)
+        return visit
 
     def visit(self, entity_id: str, kind: str, stage: str, minutes: float) -> Proc:
         """enter → work → leave, for a unit with nothing downstream to wait for."""

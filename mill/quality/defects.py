@@ -249,6 +249,9 @@ def slab_defects(
     }
     for cause in _draw_counts(rng, pcomps):
         area = _lognormal(rng, rates.porosity_slab_area_median_mm2, rates.porosity_area_sigma_ln)
+        # Assumption: centreline porosity sits at mid-thickness (σ 2 % of t) in the central
+        # half of the width, as a loose zone about twice as long as wide (Baosteel UT study:
+        # centre defects at mid-thickness, domain.md §4)
         z = float(np.clip(rng.normal(0.5, 0.02), 0.4, 0.6))
         pos = (rng.uniform(0.0, slab_l_mm), rng.uniform(0.25, 0.75) * slab_w_mm, z)
         out.append(_new("centre_porosity", "casting", cause, pos, _axes(area, 2.0), "volumetric"))
@@ -258,7 +261,7 @@ def slab_defects(
     for _ in range(int(rng.poisson(lam_h * f_thick * area_m2))):
         area = _lognormal(rng, rates.hflake_area_median_mm2, rates.hflake_area_sigma_ln)
         pos = (rng.uniform(0, slab_l_mm), rng.uniform(0.1, 0.9) * slab_w_mm, rng.uniform(0.3, 0.7))
-        axes = _axes(area, 1.5)
+        axes = _axes(area, 1.5)  # Assumption: flakes are near-round lenses, aspect 1.5
         out.append(
             _new("hydrogen_flake", "steelmaking", "no_vacuum_degassing", pos, axes, "planar")
         )
@@ -283,6 +286,7 @@ def _inclusion(
     origin = "casting" if cause.startswith("sequence") else "steelmaking"
     if cause == "re_cluster":
         area = _lognormal(rng, rates.re_cluster_area_median_mm2, rates.re_cluster_area_sigma_ln)
+        # Assumption: hard RE clusters are compact, aspect 1.5 (they are not rolled out)
         return _new("inclusion_cluster", origin, cause, pos, _axes(area, 1.5), "volumetric")
     area = _lognormal(
         rng, rates.cluster_area_median_mm2 * cond.inclusion_size_factor, rates.cluster_area_sigma_ln

@@ -73,6 +73,21 @@ def to_piece_coordinates(defect: Defect, rect: Rect) -> Defect:
     return replace(defect, x_mm=defect.x_mm - rect.x0, y_mm=defect.y_mm - rect.y0)
 
 
+def split_defects(
+    defects: Sequence[Defect], pieces: Sequence[Rect]
+) -> tuple[list[list[Defect]], list[Defect]]:
+    """Cut ``defects`` among ``pieces``: per piece its defects in piece coordinates, and the
+    defects that fall in scrap (left in parent coordinates). Every defect lands exactly once."""
+    per_piece: list[list[Defect]] = [[] for _ in pieces]
+    scrap: list[Defect] = []
+    for d, k in zip(defects, assign_to_pieces(defects, pieces), strict=True):
+        if k < 0:
+            scrap.append(d)
+        else:
+            per_piece[k].append(to_piece_coordinates(d, pieces[k]))
+    return per_piece, scrap
+
+
 def edge_zone_width_mm(thickness_mm: float) -> float:
     """EN 10160 edge-zone width: 50 mm (t ≤ 50), 75 mm (50 < t ≤ 100), 100 mm (t > 100).
 

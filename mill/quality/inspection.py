@@ -56,7 +56,7 @@ class UTSettings:
     a50_mm: float = 3.0
     a90_mm: float = 5.0
     sizing_sigma_ln: float = 0.2
-    false_calls_per_m2: float = 0.03
+    false_calls_per_m2: float = 0.01
     manual_a50_mm: float = 4.0
     manual_a90_mm: float = 7.0
     scan_speed_m_per_s: float = 0.75

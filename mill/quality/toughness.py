@@ -88,7 +88,9 @@ def temper_embrittlement_shift_c(
 ) -> float:
     """T50 shift (°C) from tempered-martensite embrittlement for a temper at ``temper_temp_c``.
 
-    Sources: irreversible (TME) window 250–400 °C (scribd "Temper embrittlement"); for a 500 HB
+    Sources: tempered-martensite embrittlement of low-alloy steels tempered in the 250–400 °C
+    range (Horn & Ritchie, Metall. Trans. A 9 (1978) 1039 [MEMORY – verify]; the window as
+    collected in domain.md §1.5 from a temper-embrittlement review); for a 500 HB
     wear steel toughness peaks at a 260 °C temper and embrittlement sets in above it (Metals 2019,
     9(1), 45). Assumption: smooth window rising 260 -> 300 °C, full ``max_shift_c`` to 380 °C,
     falling to 0 at 420 °C.

@@ -47,6 +47,10 @@ class Grade(Section):
         description="overrides of aim_pct for heavy-gauge heats (richer in hardenability)",
     )
 
+    def hbw_window(self, thickness_mm: float) -> tuple[float, float]:
+        """The surface hardness window for a plate of this thickness (GB/T 24186 Table 4)."""
+        return self.surface_hbw_thick if thickness_mm > self.thick_above_mm else self.surface_hbw
+
     @model_validator(mode="after")
     def _windows(self) -> Grade:
         for name in ("surface_hbw", "surface_hbw_thick"):

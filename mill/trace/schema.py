@@ -26,7 +26,8 @@ def _c(name: str, unit: str, dtype: str, meaning: str) -> Column:
     return Column(name, unit, dtype, meaning)
 
 
-_CHEM = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Cu", "Ti", "B", "Al", "N")
+#: Elements of the heat analysis in heats.csv (column ``<el>_pct``), in file order.
+CHEMISTRY_ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Cu", "Ti", "B", "Al", "N")
 
 HEATS: tuple[Column, ...] = (
     _c("heat_id", "", "string", "heat number, H + 6 digits"),
@@ -44,7 +45,10 @@ HEATS: tuple[Column, ...] = (
     _c("cast_start_min", "min", "float", "start of casting"),
     _c("cast_end_min", "min", "float", "end of casting"),
     _c("cast_start_iso", "", "datetime", "start of casting, ISO 8601"),
-    *(_c(f"{el.lower()}_pct", "wt %", "float", f"heat analysis: {el}") for el in _CHEM),
+    *(
+        _c(f"{el.lower()}_pct", "wt %", "float", f"heat analysis: {el}")
+        for el in CHEMISTRY_ELEMENTS
+    ),
     _c("cev", "wt %", "float", "IIW carbon equivalent C+Mn/6+(Cr+Mo+V)/5+(Ni+Cu)/15"),
     _c("cet", "wt %", "float", "CET carbon equivalent (EN 1011-2)"),
     _c("pcm", "wt %", "float", "Ito-Bessyo Pcm"),
@@ -83,7 +87,12 @@ SLABS: tuple[Column, ...] = (
     _c("passes", "", "int", "rolling passes in the pass schedule"),
     _c("rolled_min", "min", "float", "end of rolling"),
     _c("rolled_mass_t", "t", "float", "plate mass after rolling (after scale loss)"),
-    _c("mother_plates", "", "int", "mother plates sheared from the rolled plate"),
+    _c(
+        "mother_plates",
+        "",
+        "int",
+        "mother plates sheared from the rolled plate (empty until sheared)",
+    ),
     _c("slab_defects", "", "int", "internal defects born in the slab (ground truth)"),
 )
 
@@ -97,7 +106,13 @@ PLATES: tuple[Column, ...] = (
     _c("mother_id", "", "string", "mother plate"),
     _c("sequence_id", "", "string", "caster sequence"),
     _c("seq_position", "", "category", "first / middle / last slab of the sequence"),
-    _c("ht_batch_id", "", "string", "heat-treatment batch (austenitising furnace load)"),
+    _c(
+        "ht_batch_id",
+        "",
+        "string",
+        "heat-treatment batch: the tempering-furnace shift "
+        "(HTyyyymmdd + A 06-14, B 14-22, C 22-06) the mother plate was tempered in",
+    ),
     _c("thickness_mm", "mm", "float", "nominal thickness"),
     _c("width_mm", "mm", "float", "width as cut"),
     _c("length_mm", "mm", "float", "length as cut"),
@@ -141,7 +156,12 @@ PLATES: tuple[Column, ...] = (
     _c("ut_pass", "", "bool", "meets the ordered UT class (true if none ordered)"),
     _c("nonconforming_true", "", "bool", "truth: the plate does not meet its order"),
     _c("disposition", "", "category", "prime, downgraded, scrap, or wip at the run end"),
-    _c("reason", "", "string", "reason code of the disposition (empty for prime)"),
+    _c(
+        "reason",
+        "",
+        "string",
+        "reason code of the disposition (empty for a prime plate that met every check)",
+    ),
     _c("escape", "", "bool", "released prime although truly nonconforming"),
     _c(
         "false_reject", "", "bool", "not released prime although truly conforming when first judged"
@@ -152,7 +172,7 @@ PLATES: tuple[Column, ...] = (
     _c("done_min", "min", "float", "disposition decided"),
     _c("done_iso", "", "datetime", "disposition decided, ISO 8601"),
     _c("due_min", "min", "float", "order due"),
-    _c("late", "", "bool", "released after the due time"),
+    _c("late", "", "bool", "released after the due time (empty if scrapped or in progress)"),
     _c("lead_time_h", "h", "float", "order arrival to disposition"),
     _c("flow_time_h", "h", "float", "slab cast to disposition"),
     _c("in_window", "", "bool", "disposed after the warm-up (counts in the KPIs)"),
