@@ -39,3 +39,17 @@ def test_every_column_name_carries_its_unit():
             if c.unit and c.name not in conventional:
                 assert c.unit in suffix, (table, c.name, c.unit)
                 assert c.name.endswith(suffix[c.unit]), (table, c.name, c.unit)
+
+
+def test_the_readme_scenario_example_is_a_valid_scenario():
+    """The TOML example in the README's scenario section validates as it stands."""
+    import re
+    import tomllib
+
+    from mill.scenario import validate
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+    assert blocks, "the README has a TOML example"
+    for block in blocks:
+        validate(tomllib.loads(block))

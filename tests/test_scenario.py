@@ -357,11 +357,20 @@ def test_undefined_downgrade_grade_is_reported() -> None:
     assert "'NM350'" in msg
 
 
-def test_disposition_rules_must_cover_every_condition_once() -> None:
-    """A rule table missing conditions or repeating one is refused."""
+def test_disposition_rules_listed_replace_only_their_own_defaults() -> None:
+    """A scenario lists only the rules it changes: each replaces the default rule for its
+    condition, every other condition keeps its default rule, and a condition given twice is
+    refused."""
+    from mill.scenario.quality import CONDITIONS, default_rules
+
     rules = [{"condition": "ut_fail", "action": "scrap", "reason": "UT"}]
-    msg = only_message({"quality": {"disposition": {"rules": rules}}})
-    assert msg.startswith("quality.disposition: no rule for condition(s):")
+    sc = validate_scenario({"quality": {"disposition": {"rules": rules}}})
+    by_condition = {r.condition: r for r in sc.quality.disposition.rules}
+    assert sorted(by_condition) == sorted(CONDITIONS)
+    assert (by_condition["ut_fail"].action, by_condition["ut_fail"].reason) == ("scrap", "UT")
+    for rule in default_rules():
+        if rule.condition != "ut_fail":
+            assert by_condition[rule.condition] == rule
     msg = only_message({"quality": {"disposition": {"rules": rules * 2}}})
     assert msg.startswith("quality.disposition: two rules for condition 'ut_fail'")
 

@@ -9,7 +9,7 @@ average of three, single value ≥ 70 % of the required mean; domain.md §2.2).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -142,6 +142,18 @@ class Disposition(Section):
 
     rework: bool = Field(default=True, description="false: rework actions fall to their fallback")
     rules: list[Rule] = Field(default_factory=default_rules)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rules_replace_defaults(cls, data: Any) -> Any:
+        """A scenario lists only the rules it changes: each replaces the default rule for its
+        condition, and conditions it does not mention keep their default rule."""
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            return data
+        given = data["rules"]
+        named = {r.get("condition") for r in given if isinstance(r, dict)}
+        kept = [r.model_dump(mode="python") for r in default_rules() if r.condition not in named]
+        return {**data, "rules": [*given, *kept]}
 
     @model_validator(mode="after")
     def _one_rule_per_condition(self) -> Disposition:
