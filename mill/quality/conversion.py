@@ -80,6 +80,8 @@ def _interp_extrap(
     x: ArrayLike, xp: NDArray[np.float64], fp: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Piecewise-linear interpolation with linear end extrapolation (see module Assumption)."""
+    if isinstance(x, float | int) and xp[0] <= x <= xp[-1]:  # scalar inside the table
+        return np.asarray(np.interp(float(x), xp, fp))
     xa = np.asarray(x, dtype=np.float64)
     y = np.interp(xa, xp, fp)
     lo_slope = (fp[1] - fp[0]) / (xp[1] - xp[0])

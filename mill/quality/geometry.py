@@ -60,6 +60,16 @@ def assign_to_pieces(defects: Sequence[Defect], pieces: Sequence[Rect]) -> list[
         return []
     if not pieces:
         return [-1] * len(defects)
+    if len(defects) * len(pieces) <= 64:  # a few defects: plain loops beat numpy's set-up
+        out = []
+        for d in defects:
+            for k, p in enumerate(pieces):
+                if p.x0 <= d.x_mm < p.x1 and p.y0 <= d.y_mm < p.y1:
+                    out.append(k)
+                    break
+            else:
+                out.append(-1)
+        return out
     x = np.array([d.x_mm for d in defects])[:, None]
     y = np.array([d.y_mm for d in defects])[:, None]
     b = np.array([(p.x0, p.y0, p.x1, p.y1) for p in pieces], dtype=float)

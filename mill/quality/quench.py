@@ -183,13 +183,17 @@ def half_temperature_time_s(
     return plate_fourier_number(biot, xs, 0.5) * half**2 / STEEL_DIFFUSIVITY_M2_S
 
 
-def _log_vr(cooling_rate_c_per_s: ArrayLike) -> NDArray[np.float64]:
+def _log_vr(cooling_rate_c_per_s: ArrayLike) -> float | NDArray[np.float64]:
     """log10 of Vr in °C/h (Maynier's rate variable at 700 °C); rate floored at 1e-3 °C/s."""
+    if isinstance(cooling_rate_c_per_s, float | int):  # scalar fast path (the simulation's)
+        return math.log10(max(float(cooling_rate_c_per_s), 1e-3) * 3600.0)
     rate = np.maximum(np.asarray(cooling_rate_c_per_s, dtype=np.float64), 1e-3)
     return np.asarray(np.log10(rate * 3600.0), dtype=np.float64)
 
 
-def _ret(x: NDArray[np.float64]) -> float | NDArray[np.float64]:
+def _ret(x: float | NDArray[np.float64]) -> float | NDArray[np.float64]:
+    if isinstance(x, float):
+        return x
     return float(x) if x.ndim == 0 else x
 
 
@@ -249,6 +253,13 @@ def as_quenched_hardness_hv(
     B-treated Cr–Mo steels have no ferrite–pearlite at plate-quench rates), so f_FP = 0; and
     HV_B is capped at HV_M (Maynier's bainite fit can exceed HV_M far outside its data range).
     """
+    if isinstance(martensite_fraction, float | int) and isinstance(
+        cooling_rate_c_per_s, float | int
+    ):  # scalar fast path: the same mixture rule without numpy's set-up
+        fm = min(max(float(martensite_fraction), 0.0), 1.0)
+        m = float(martensite_hardness_hv(chem, cooling_rate_c_per_s))
+        b = min(float(bainite_hardness_hv(chem, cooling_rate_c_per_s)), m)
+        return fm * m + (1.0 - fm) * b
     f = np.clip(np.asarray(martensite_fraction, dtype=np.float64), 0.0, 1.0)
     hv_m = np.asarray(martensite_hardness_hv(chem, cooling_rate_c_per_s))
     hv_b = np.minimum(np.asarray(bainite_hardness_hv(chem, cooling_rate_c_per_s)), hv_m)

@@ -88,6 +88,8 @@ def hollomon_jaffe(
     Source: Hollomon & Jaffe, Trans. AIME 162 (1945) 223 (domain.md §3.5). T_K in kelvin, t in
     hours. Convention: divided by 1000, so a 200 °C / 1 h temper gives P ≈ 9.46.
     """
+    if isinstance(temp_c, float | int) and isinstance(hours, float | int):  # scalar fast path
+        return (float(temp_c) + 273.15) * (c + math.log10(float(hours))) / 1000.0
     p = (
         (np.asarray(temp_c, dtype=np.float64) + 273.15)
         * (c + np.log10(np.asarray(hours, dtype=np.float64)))
@@ -114,6 +116,8 @@ def softening_fraction(
     g(P) = clip((P_end − P)/(P_end − P_onset), 0, 1)^q, P_end = P_end0 + k_Mo·Mo (module docstring).
     """
     p_end = p_end0 + k_mo * mo_pct
+    if isinstance(p, float | int):  # scalar fast path
+        return float(min(max((p_end - float(p)) / (p_end - p_onset), 0.0), 1.0) ** q)
     g = np.clip((p_end - np.asarray(p, dtype=np.float64)) / (p_end - p_onset), 0.0, 1.0) ** q
     return float(g) if np.ndim(g) == 0 else np.asarray(g)
 
@@ -122,6 +126,10 @@ def tempered_hardness_hv_at_p(
     hv_as_quenched: ArrayLike, hv_floor: ArrayLike, p: ArrayLike, mo_pct: float = 0.0
 ) -> float | NDArray[np.float64]:
     """HV_t = HV_floor + (HV_aq − HV_floor)·g(P) for a given Hollomon–Jaffe parameter."""
+    if all(isinstance(v, float | int) for v in (hv_as_quenched, hv_floor, p)):
+        aq_s = float(hv_as_quenched)  # type: ignore[arg-type]
+        fl_s = min(float(hv_floor), aq_s)  # type: ignore[arg-type]
+        return fl_s + (aq_s - fl_s) * float(softening_fraction(p, mo_pct))
     aq = np.asarray(hv_as_quenched, dtype=np.float64)
     fl = np.minimum(np.asarray(hv_floor, dtype=np.float64), aq)
     hv = fl + (aq - fl) * np.asarray(softening_fraction(p, mo_pct))
