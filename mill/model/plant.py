@@ -40,6 +40,7 @@ class Plant:
         self.metallurgy = Metallurgy(self)
         self.units: dict[str, Unit] = {}
         self._samplers: dict[str, Sampler] = {}
+        self._time_samplers: dict[str, Callable[[], float]] = {}
         p = sc.plant
         specs: dict[str, UnitSpec] = {
             "converter": p.converter,
@@ -99,8 +100,12 @@ class Plant:
 
     def base_time(self, unit: str) -> float:
         """A draw of the unit's base process time ``time_min``."""
-        spec = self.specs.get(unit, self.sc.plant.cutting)
-        return max(0.0, self.sampler(f"time/{unit}", spec.time_min)())
+        draw = self._time_samplers.get(unit)
+        if draw is None:
+            spec = self.specs.get(unit, self.sc.plant.cutting)
+            draw = self._time_samplers[unit] = self.sampler(f"time/{unit}", spec.time_min)
+        v = draw()
+        return v if v > 0.0 else 0.0
 
     def temper_soak_min(self, thickness_mm: float) -> float:
         """Tempering soak for a plate: base time plus per-mm soak (domain.md §1.5)."""
