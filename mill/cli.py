@@ -87,7 +87,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.seed is not None:
         overrides.append(f"run.seed={args.seed}")
     sc = load_scenario(args.scenario, overrides)
-    out = Path(args.out) if args.out else Path("runs") / f"{sc.run.name}-seed{sc.run.seed}"
+    if args.out:
+        out = Path(args.out)
+    else:  # the default folder never overwrites: a repeat run gets the next free number
+        out = Path("runs") / f"{sc.run.name}-seed{sc.run.seed}"
+        n = 2
+        while out.exists() and not args.force:
+            out = Path("runs") / f"{sc.run.name}-seed{sc.run.seed}-{n}"
+            n += 1
     if out.exists() and not args.force:
         raise UserError(f"output folder {out} exists (use --force to replace it)")
     update, bar = _progress(sc.run.horizon_days * 1440.0, args.quiet)
@@ -177,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate a scenario and write its run folder atomically.",
     )
     r.add_argument("scenario", help="scenario TOML file")
-    r.add_argument("--out", help="run folder to write (default runs/NAME-seedN)")
+    r.add_argument(
+        "--out", help="run folder to write (default runs/NAME-seedN, numbered -2, -3... if taken)"
+    )
     r.add_argument("--seed", type=int, help="random seed (overrides run.seed)")
     r.add_argument(
         "--set",

@@ -407,3 +407,17 @@ def test_run_with_bad_input_writes_no_output_folder(
     assert_user_error(status, stderr)
     assert stdout == ""
     assert os.listdir(work) == []
+
+
+def test_a_repeated_run_without_out_takes_the_next_free_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running the README command twice never fails or overwrites: the second run goes to
+    ``runs/NAME-seedN-2``; an explicit ``--out`` that exists is still an error."""
+    monkeypatch.chdir(tmp_path)
+    args = ["run", str(BASELINE), *tiny_args(), "--quiet"]
+    assert main(args) == 0
+    assert main(args) == 0
+    names = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert len(names) == 2 and names[1] == names[0] + "-2"
+    assert main([*args, "--out", str(tmp_path / "runs" / names[0])]) == 2
