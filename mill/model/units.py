@@ -121,25 +121,40 @@ class Unit:
         self._state_since = now
 
     # ---- flow of pieces ---------------------------------------------------------------
-    def enter(self, entity_id: str, kind: str, stage: str) -> Proc:
-        """Queue for a server; returns the ``Visit`` once a server is held."""
+    def _arrive(self, entity_id: str, kind: str, stage: str) -> Visit:
+        """A piece joins the queue: count it and ask for a server (``visit.req``)."""
         self._advance()
         self.present += 1
         visit = Visit(entity_id, kind, stage, self.env.now)
         self._inside[visit] = None
-        req = self.resource.request()
-        yield req
-        visit.req = req
+        visit.req = self.resource.request()
+        return visit
+
+    def enter(self, entity_id: str, kind: str, stage: str) -> Proc:
+        """Queue for a server; returns the ``Visit`` once a server is held."""
+        visit = self._arrive(entity_id, kind, stage)
+        assert visit.req is not None
+        yield visit.req
         visit.start = self.env.now
         return visit
 
-    def work(self, visit: Visit, minutes: float) -> Proc:
-        """Process for ``minutes`` of working time; a breakdown pauses the work."""
+    def _start_work(self, visit: Visit) -> None:
         self._advance()
         if visit.worked:
             self.blocked -= 1
         self.working += 1
         self._restate()
+
+    def _end_work(self, visit: Visit) -> None:
+        self._advance()
+        self.working -= 1
+        self.blocked += 1
+        visit.worked = True
+        self._restate()
+
+    def work(self, visit: Visit, minutes: float) -> Proc:
+        """Process for ``minutes`` of working time; a breakdown pauses the work."""
+        self._start_work(visit)
         if not self.fails:
             yield self.env.timeout(minutes)
         else:
@@ -152,11 +167,7 @@ class Unit:
                 d1 = self.down_time()
                 yield self.env.timeout(lost)
                 lost = self.down_time() - d1
-        self._advance()
-        self.working -= 1
-        self.blocked += 1
-        visit.worked = True
-        self._restate()
+        self._end_work(visit)
 
     def leave(self, visit: Visit) -> None:
         """Free the server and record the visit."""
@@ -199,10 +210,19 @@ class Unit:
         return visit
 
     def visit(self, entity_id: str, kind: str, stage: str, minutes: float) -> Proc:
-        """enter → work → leave, for a unit with nothing downstream to wait for."""
-        v = yield from self.enter(entity_id, kind, stage)
-        yield from self.work(v, minutes)
-        self.leave(v)
+        """enter → work → leave, for a unit with nothing downstream to wait for (one
+        generator on the common path: this is the most frequent step of a run)."""
+        visit = self._arrive(entity_id, kind, stage)
+        assert visit.req is not None
+        yield visit.req
+        visit.start = self.env.now
+        if self.fails:
+            yield from self.work(visit, minutes)
+        else:
+            self._start_work(visit)
+            yield self.env.timeout(minutes)
+            self._end_work(visit)
+        self.leave(visit)
 
     # ---- breakdowns -------------------------------------------------------------------
     _repair_left = 0.0
