@@ -47,7 +47,7 @@ class Constant(_Spec):
         return self.value
 
     def sampler(self, rng: np.random.Generator, block: int = 1024) -> Sampler:
-        return Sampler(self, rng, 1)
+        return _ConstantSampler(self.value)  # nothing random: no generator, no arrays
 
 
 class Uniform(_Spec):
@@ -263,6 +263,18 @@ class Sampler:
         v = self._buf[self._i]
         self._i += 1
         return v
+
+
+class _ConstantSampler(Sampler):
+    """A sampler of a constant: returns the value, draws nothing."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: float) -> None:
+        self._value = float(value)
+
+    def __call__(self) -> float:
+        return self._value
 
 
 SamplerFn = Callable[[], float]

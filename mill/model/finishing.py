@@ -38,8 +38,14 @@ def ht_batch_id(plant: Plant, minutes: float) -> str:
     """Heat-treatment batch: the tempering-furnace shift (A 06–14, B 14–22, C 22–06)."""
     when = plant.sc.run.start + timedelta(minutes=minutes)
     shift_start = when - timedelta(hours=6)
-    letter = "ABC"[shift_start.hour // 8]
-    return f"HT{shift_start:%Y%m%d}{letter}"
+    key = (shift_start.toordinal(), shift_start.hour // 8)
+    label = _SHIFT_LABELS.get(key)
+    if label is None:
+        label = _SHIFT_LABELS[key] = f"HT{shift_start:%Y%m%d}{'ABC'[key[1]]}"
+    return label
+
+
+_SHIFT_LABELS: dict[tuple[int, int], str] = {}
 
 
 def mother_process(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerator:
