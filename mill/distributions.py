@@ -10,7 +10,6 @@ scalar numpy draw costs ~0.8 µs and an iterated block ~0.1 µs (see DESIGN.md, 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -275,9 +274,6 @@ class _ConstantSampler(Sampler):
 
     def __call__(self) -> float:
         return self._value
-
-
-SamplerFn = Callable[[], float]
 
 
 def constant(value: float) -> Constant:

@@ -16,6 +16,7 @@ import simpy
 
 from mill.distributions import uniform
 from mill.model.entities import Mother, Plate, mass_t
+from mill.model.inspection import plate_process
 from mill.model.planning import EDGE_ALLOWANCE_MM
 from mill.quality.geometry import cut_plan, split_defects
 
@@ -89,8 +90,6 @@ def mother_process(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerato
     yield from leveller.visit(mid, "mother", STAGE_HT, plant.base_time("leveller"))
 
     plates = yield from cut_mother(plant, mother)
-    from mill.model.inspection import plate_process
-
     for plate in plates:
         env.process(plate_process(plant, plate))
 

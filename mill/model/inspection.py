@@ -17,7 +17,7 @@ from mill.model.entities import Plate
 from mill.quality import acceptance as acc
 from mill.quality.defects import Defect, is_internal
 from mill.quality.geometry import edge_zone_width_mm
-from mill.quality.inspection import manual_recheck, pod, ut_scan, ut_time_min
+from mill.quality.inspection import Indication, manual_recheck, pod, ut_scan, ut_time_min
 from mill.scenario.quality import Rule
 
 if TYPE_CHECKING:
@@ -238,8 +238,6 @@ def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
     if any(is_surface_defect(plant, d, d.area_mm2) for d in plate.defects):
         return True
     if plate.order.ut_class != "none" and plate.thickness_mm >= 6.0:
-        from mill.quality.inspection import Indication
-
         truth = [
             Indication(d.x_mm, d.y_mm, d.z_frac, d.length_mm, d.width_mm, d.area_mm2, k, True)
             for k, d in enumerate(plate.defects)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mill.model.entities import Heat, Mother, Plate, Slab
+from mill.model.inspection import truly_nonconforming
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -185,8 +186,6 @@ class Ledger:
 
     def dispose(self, plate: Plate, disposition: str, reason: str, grade: str) -> None:
         """The plate leaves the mill: prime, downgraded or scrap."""
-        from mill.model.inspection import truly_nonconforming
-
         now = self.plant.env.now
         plate.disposition, plate.reason, plate.grade_released = disposition, reason, grade
         plate.done_min = now
@@ -252,6 +251,4 @@ class Ledger:
             if isinstance(entity, Slab):
                 self.plant.records.slab(entity, None)
             elif isinstance(entity, Plate) and key == entity.plate_id:
-                from mill.model.inspection import truly_nonconforming
-
                 self.plant.records.plate(entity, truly_nonconforming(self.plant, entity))

@@ -8,7 +8,6 @@ slab's defects do not change when a downstream rule does (common random numbers)
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,8 +24,14 @@ from mill.quality.quench import (
     cooling_rate_c_per_s,
     grossmann_severity_per_in,
 )
-from mill.quality.rare_earth import inclusion_population, re_s_ratio
-from mill.quality.temper import tempered_hardness_hv, tempering_floor_hv
+from mill.quality.rare_earth import inclusion_population
+from mill.quality.temper import (
+    equivalent_hours,
+    hollomon_jaffe,
+    retempered_hv,
+    tempered_hardness_hv,
+    tempering_floor_hv,
+)
 from mill.quality.toughness import transition_curve
 
 if TYPE_CHECKING:
@@ -270,8 +275,6 @@ class Metallurgy:
 
         The plate's temper history is kept as (°C, h) steps and folded, step by step, into
         one temper at the last temperature with the same parameter (exact for this model)."""
-        from mill.quality.temper import equivalent_hours, hollomon_jaffe, retempered_hv
-
         chem = plate.mother.slab.heat.chemistry
         p = plate.props
         mo = chem.get("Mo", 0.0)
@@ -305,8 +308,3 @@ def _perimeter_point(s: float, w: float, length: float) -> tuple[float, float]:
     if s <= length:
         return length - s, w
     return 0.0, max(0.0, w - (s - length))
-
-
-def re_ratio(heat: Heat) -> float:
-    """RE/S of a heat (for the record)."""
-    return re_s_ratio(heat.re_pct, heat.chemistry.get("S", 0.0)) if heat.chemistry else math.nan

@@ -14,11 +14,12 @@ from typing import Any
 
 import simpy
 
-from mill.distributions import Sampler, _Spec
+from mill.distributions import Sampler, _Spec, exponential
 from mill.model.ledger import Ledger
 from mill.model.metallurgy import Metallurgy
 from mill.model.orders import OrderGenerator, read_orders_csv
 from mill.model.planning import OrderBook, Planner
+from mill.model.steelmaking import release_process
 from mill.model.units import Unit
 from mill.rng import Streams
 from mill.scenario import Scenario
@@ -85,7 +86,7 @@ class Plant:
         self.units[name] = unit
         if spec.breakdown is not None:
             bd = spec.breakdown
-            ttf = self.sampler(f"breakdown/{name}/ttf", _exp(bd.mtbf_h * 60.0))
+            ttf = self.sampler(f"breakdown/{name}/ttf", exponential(bd.mtbf_h * 60.0))
             ttr = self.sampler(f"breakdown/{name}/ttr", bd.mttr_min)
             unit.fails = True
             self.env.process(unit.breakdowns(ttf, ttr))
@@ -137,8 +138,6 @@ class Plant:
     def run(self, progress: Callable[[float, int], None] | None = None) -> None:
         """Simulate to the horizon; ``progress(now_min, plates_disposed)`` is called every
         simulated hour."""
-        from mill.model.steelmaking import release_process
-
         self.env.process(self._order_arrivals(self._orders()))
         self.env.process(release_process(self))
         if progress is None:
@@ -152,9 +151,3 @@ class Plant:
                 progress(t, sum(self.ledger.plates_done.values()))
         for unit in self.units.values():
             unit.close()
-
-
-def _exp(mean: float) -> _Spec:
-    from mill.distributions import exponential
-
-    return exponential(mean)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from mill.model.entities import DENSITY_T_PER_MM3, Mother, Slab, mass_t
+from mill.model.finishing import mother_process
 from mill.quality.geometry import Rect, split_defects
 
 if TYPE_CHECKING:
@@ -79,8 +80,6 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
         yield from unit.work(visit, plant.base_time(name))
         prev, prev_visit = unit, visit
     prev.leave(prev_visit)
-    from mill.model.finishing import mother_process
-
     mothers = shear(plant, slab)
     for mother in mothers:
         env.process(mother_process(plant, mother))

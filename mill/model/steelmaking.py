@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from mill.model.entities import DENSITY_T_PER_MM3, Heat, HeatPlan, Slab, heat_id, mass_t
+from mill.model.rolling import slab_process
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -130,8 +131,6 @@ def heat_process(
         )
         heat.slabs_cast += 1
         plant.ledger.cast(slab)
-        from mill.model.rolling import slab_process
-
         env.process(slab_process(plant, slab))
     heat.cast_end_min = env.now
     plant.ledger.casting_loss(heat)

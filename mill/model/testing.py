@@ -13,7 +13,7 @@ carries the lot's result: that is how a truly out-of-window plate can escape.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +41,6 @@ class Lot:
     centre: float = float("nan")
     passed: bool = True
     members: int = 0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 def thickness_group(t_mm: float) -> int:

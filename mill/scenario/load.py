@@ -16,7 +16,6 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from mill.distributions import Dist
 from mill.scenario.model import Scenario
 
 _DIST_KINDS = {
@@ -231,7 +230,6 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 __all__ = [
-    "Dist",
     "ScenarioError",
     "apply_override",
     "dump_scenario",

@@ -1,7 +1,7 @@
 """Record schemas, streaming writers and the atomic run folder (no SimPy here)."""
 
 from mill.trace.schema import TABLES, Column, column_names
-from mill.trace.writer import OutputExistsError, RunFolder, TableWriter, fmt
+from mill.trace.writer import OutputExistsError, RunFolder, TableWriter
 
 __all__ = [
     "TABLES",
@@ -10,5 +10,4 @@ __all__ = [
     "RunFolder",
     "TableWriter",
     "column_names",
-    "fmt",
 ]

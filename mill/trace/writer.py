@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -23,11 +22,6 @@ from mill.trace.schema import TABLES, column_names
 
 class OutputExistsError(Exception):
     """The output folder exists and ``force`` was not given."""
-
-
-def fmt(value: float, digits: int = 3) -> float:
-    """Round a float for the CSV: fixed digits keep files small and byte-stable."""
-    return round(value, digits)
 
 
 class TableWriter:
@@ -51,11 +45,6 @@ class TableWriter:
             raise ValueError(f"{self.name}: row has {len(row)} fields, schema has {self._width}")
         self._writer.writerow(row)
         self.rows += 1
-
-    def write_many(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Write several rows."""
-        for row in rows:
-            self.write(row)
 
     def close(self) -> None:
         """Flush and close the file."""
