@@ -73,7 +73,6 @@ class Metallurgy:
         self.plant = plant
         self.sc = plant.sc
         self.rates = defect_rates(dict(plant.sc.quality.defect_rates))
-        self._cooling_cache: dict[tuple[float, int, float], float] = {}
 
     def _rng(self, purpose: str, entity: int) -> np.random.Generator:
         return self.plant.streams.generator(purpose, entity)
@@ -158,16 +157,6 @@ class Metallurgy:
         slab.defects = carried + new
 
     # ---- heat treatment ----------------------------------------------------------------
-    def _cooling(self, t: float, depth: float, htc: float) -> float:
-        # the series solution costs ~ms; plates repeat thicknesses and htc varies smoothly,
-        # so cache on thickness, depth and htc rounded to 100 W/m²K (<1 % change in rate)
-        key = (round(t, 1), round(depth * 1000), htc)
-        v = self._cooling_cache.get(key)
-        if v is None:
-            v = float(cooling_rate_c_per_s(t, depth, key[2]))
-            self._cooling_cache[key] = v
-        return v
-
     def heat_treat(self, mother: Mother) -> None:
         """Quench and temper: cooling rates → martensite → hardness; Charpy curve."""
         heat = mother.slab.heat
@@ -177,8 +166,8 @@ class Metallurgy:
         # the conduction series solutions cost ~ms each; on a 250 W/m²K grid (≈3 % of the
         # roller-quench htc, < 1 HBW) they are computed once per thickness and cached
         htc = round(mother.htc_w_m2k / 250.0) * 250.0
-        rate_s = self._cooling(t, depth_s, htc)
-        rate_c = self._cooling(t, 0.5, htc)
+        rate_s = float(cooling_rate_c_per_s(t, depth_s, htc))
+        rate_c = float(cooling_rate_c_per_s(t, 0.5, htc))
         h = grossmann_severity_per_in(htc)
         di = heat.derived["ideal_diameter_mm"]
         fm_s = float(martensite_fraction(di, t, depth_s, h))
