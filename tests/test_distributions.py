@@ -307,7 +307,8 @@ def test_uniform_and_triangular_draw_inside_their_support(a: float, b: float, m:
         high = low + 1.0
     x = Uniform(low=low, high=high).draw(_rng(2), 200)
     assert x.min() >= low and x.max() <= high
-    mode = low + m * (high - low)
+    # low + m·(high − low) can round past high (e.g. low = −1, high = −1e-181, m = 1)
+    mode = min(max(low + m * (high - low), low), high)
     y = Triangular(low=low, mode=mode, high=high).draw(_rng(2), 200)
     assert y.min() >= low and y.max() <= high
 
