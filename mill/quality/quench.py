@@ -72,19 +72,24 @@ def plate_eigenvalues(biot: float, n_terms: int = _N_TERMS) -> tuple[float, ...]
     """Roots ζ_n of ζ·tan ζ = Bi (n = 1..n_terms), plane wall with convection on both faces.
 
     Source: Incropera & DeWitt (2007) eq. 5.39c; Carslaw & Jaeger (1959) §3.11. Each root lies in
-    ((n−1)π, (n−1)π + π/2); solved by vectorised bisection on f(ζ) = ζ·sin ζ − Bi·cos ζ.
+    ((n−1)π, (n−1)π + π/2), where f(ζ) = ζ·sin ζ − Bi·cos ζ is monotone. Solved for all n at once:
+    12 bisection steps narrow every bracket to < 4e-4, then Newton steps (f' = (1 + Bi)·sin ζ +
+    ζ·cos ζ), kept inside the bracket, converge quadratically to machine precision.
     """
     k = np.arange(n_terms, dtype=np.float64)
     lo = k * math.pi
     hi = lo + math.pi / 2.0
     sign_lo = np.sign(lo * np.sin(lo) - biot * np.cos(lo))
-    for _ in range(60):
+    for _ in range(12):
         mid = 0.5 * (lo + hi)
-        f = mid * np.sin(mid) - biot * np.cos(mid)
-        same = np.sign(f) == sign_lo
+        same = np.sign(mid * np.sin(mid) - biot * np.cos(mid)) == sign_lo
         lo = np.where(same, mid, lo)
         hi = np.where(same, hi, mid)
-    return tuple(float(z) for z in 0.5 * (lo + hi))
+    z = 0.5 * (lo + hi)
+    for _ in range(5):
+        s, c = np.sin(z), np.cos(z)
+        z = np.clip(z - (z * s - biot * c) / ((1.0 + biot) * s + z * c), lo, hi)
+    return tuple(z.tolist())
 
 
 def _series(biot: float, xs: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
