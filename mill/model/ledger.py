@@ -97,9 +97,7 @@ class Ledger:
         self.live_t -= mass
 
     def _edge(self, parent: str, child: str, relation: str, mass: float) -> None:
-        self.plant.folder["genealogy"].write(
-            (parent, child, relation, round(mass, 4), round(self.plant.env.now, 3))
-        )
+        self.plant.folder["genealogy"].write((parent, child, relation, mass, self.plant.env.now))
 
     # ---- flow of material --------------------------------------------------------------
     def cast(self, slab: Slab) -> None:

@@ -96,14 +96,14 @@ class Lab:
                 kind,
                 position,
                 temp,
-                round(value, 2),
+                value,
                 unit,
-                round(true, 2),
+                true,
                 lo,
                 hi,
                 ok,
                 retest,
-                round(self.plant.env.now, 3),
+                self.plant.env.now,
             )
         )
 

@@ -115,9 +115,7 @@ class Unit:
         now = self.env.now
         since = self._state_since
         if now > since:
-            self._equipment.write(
-                (self.name, self.state, round(since, 3), round(now, 3), round(now - since, 3))
-            )
+            self._equipment.write((self.name, self.state, since, now, now - since))
         self._state_since = now
 
     # ---- flow of pieces ---------------------------------------------------------------
@@ -190,9 +188,9 @@ class Unit:
                 visit.kind,
                 visit.stage,
                 self.name,
-                round(visit.arrive, 3),
-                round(visit.start, 3),
-                round(now, 3),
+                visit.arrive,
+                visit.start,
+                now,
             )
         )
         self._restate()

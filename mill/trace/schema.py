@@ -14,16 +14,25 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: name (with unit suffix), unit, pandas dtype, meaning."""
+    """One column: name (with unit suffix), unit, pandas dtype, meaning, and for a float the
+    decimals it is written with (fixed-point; NaN and missing values are empty cells)."""
 
     name: str
     unit: str
     dtype: str
     meaning: str
+    decimals: int | None = None
+
+    @property
+    def type_label(self) -> str:
+        """The dtype as the data dictionary shows it (``float, 3 dp``)."""
+        return f"{self.dtype}, {self.decimals} dp" if self.decimals is not None else self.dtype
 
 
-def _c(name: str, unit: str, dtype: str, meaning: str) -> Column:
-    return Column(name, unit, dtype, meaning)
+def _c(name: str, unit: str, dtype: str, meaning: str, dp: int = 3) -> Column:
+    """A column; a float is written with ``dp`` decimals (default 3: minutes to 0.06 s,
+    tonnes to the kilogram)."""
+    return Column(name, unit, dtype, meaning, dp if dtype == "float" else None)
 
 
 #: Elements of the heat analysis in heats.csv (column ``<el>_pct``), in file order.
@@ -46,25 +55,25 @@ HEATS: tuple[Column, ...] = (
     _c("cast_end_min", "min", "float", "end of casting"),
     _c("cast_start_iso", "", "datetime", "start of casting, ISO 8601"),
     *(
-        _c(f"{el.lower()}_pct", "wt %", "float", f"heat analysis: {el}")
+        _c(f"{el.lower()}_pct", "wt %", "float", f"heat analysis: {el}", 5)
         for el in CHEMISTRY_ELEMENTS
     ),
-    _c("cev", "wt %", "float", "IIW carbon equivalent C+Mn/6+(Cr+Mo+V)/5+(Ni+Cu)/15"),
-    _c("cet", "wt %", "float", "CET carbon equivalent (EN 1011-2)"),
-    _c("pcm", "wt %", "float", "Ito-Bessyo Pcm"),
-    _c("ideal_diameter_mm", "mm", "float", "Grossmann ideal critical diameter (ASTM A255)"),
-    _c("ms_c", "°C", "float", "martensite start (Andrews 1965)"),
+    _c("cev", "wt %", "float", "IIW carbon equivalent C+Mn/6+(Cr+Mo+V)/5+(Ni+Cu)/15", 4),
+    _c("cet", "wt %", "float", "CET carbon equivalent (EN 1011-2)", 4),
+    _c("pcm", "wt %", "float", "Ito-Bessyo Pcm", 4),
+    _c("ideal_diameter_mm", "mm", "float", "Grossmann ideal critical diameter (ASTM A255)", 1),
+    _c("ms_c", "°C", "float", "martensite start (Andrews 1965)", 1),
     _c("vacuum_degassed", "", "bool", "heat went through vacuum degassing"),
-    _c("hydrogen_ppm", "ppm", "float", "dissolved hydrogen after secondary metallurgy"),
-    _c("re_added_pct", "wt %", "float", "rare-earth (Ce+La) added, as wt % of the heat"),
+    _c("hydrogen_ppm", "ppm", "float", "dissolved hydrogen after secondary metallurgy", 2),
+    _c("re_added_pct", "wt %", "float", "rare-earth (Ce+La) added, as wt % of the heat", 5),
     _c("re_recovery_frac", "", "float", "fraction of the added RE recovered in the steel"),
-    _c("re_pct", "wt %", "float", "rare-earth content of the steel"),
+    _c("re_pct", "wt %", "float", "rare-earth content of the steel", 5),
     _c("re_s_ratio", "", "float", "RE/S mass ratio"),
     _c("inclusion_rate_factor", "", "float", "RE effect on inclusion-cluster rate (1 = none)"),
     _c(
         "globular_fraction", "", "float", "share of inclusions modified to globular RE oxysulphides"
     ),
-    _c("superheat_c", "°C", "float", "tundish superheat"),
+    _c("superheat_c", "°C", "float", "tundish superheat", 1),
     _c("soft_reduction", "", "bool", "dynamic soft reduction was available for the heat"),
     _c("slabs", "", "int", "slabs cast from the heat (so far, for a heat in progress)"),
 )
@@ -74,16 +83,16 @@ SLABS: tuple[Column, ...] = (
     _c("heat_id", "", "string", "heat the slab was cast from"),
     _c("sequence_id", "", "string", "caster sequence"),
     _c("seq_position", "", "category", "first / middle / last slab of the cast sequence"),
-    _c("thickness_mm", "mm", "float", "slab thickness"),
-    _c("width_mm", "mm", "float", "slab width"),
-    _c("length_mm", "mm", "float", "slab length"),
+    _c("thickness_mm", "mm", "float", "slab thickness", 1),
+    _c("width_mm", "mm", "float", "slab width", 1),
+    _c("length_mm", "mm", "float", "slab length", 1),
     _c("mass_t", "t", "float", "slab mass (density 7.85 t/m³)"),
     _c("cast_min", "min", "float", "time the slab was cut off the strand"),
     _c("charge", "", "category", "hot or cold charge into the reheating furnace"),
     _c("reheat_start_min", "min", "float", "charged into the reheating furnace"),
     _c("reheat_end_min", "min", "float", "discharged from the reheating furnace"),
-    _c("reheat_temp_c", "°C", "float", "discharge temperature"),
-    _c("descale_pressure_bar", "bar", "float", "primary descaling pressure"),
+    _c("reheat_temp_c", "°C", "float", "discharge temperature", 1),
+    _c("descale_pressure_bar", "bar", "float", "primary descaling pressure", 1),
     _c("passes", "", "int", "rolling passes in the pass schedule"),
     _c("rolled_min", "min", "float", "end of rolling"),
     _c("rolled_mass_t", "t", "float", "plate mass after rolling (after scale loss)"),
@@ -113,40 +122,44 @@ PLATES: tuple[Column, ...] = (
         "heat-treatment batch: the tempering-furnace shift "
         "(HTyyyymmdd + A 06-14, B 14-22, C 22-06) the mother plate was tempered in",
     ),
-    _c("thickness_mm", "mm", "float", "nominal thickness"),
-    _c("width_mm", "mm", "float", "width as cut"),
-    _c("length_mm", "mm", "float", "length as cut"),
-    _c("mass_t", "t", "float", "mass as cut"),
+    _c("thickness_mm", "mm", "float", "nominal thickness", 1),
+    _c("width_mm", "mm", "float", "width as cut", 1),
+    _c("length_mm", "mm", "float", "length as cut", 1),
+    _c("mass_t", "t", "float", "mass as cut", 4),
     _c("ut_class_ordered", "", "category", "UT acceptance ordered: none, EN 10160 SxEy, A578A/B/C"),
     _c("charge", "", "category", "hot or cold charge of the slab"),
-    _c("reheat_temp_c", "°C", "float", "slab discharge temperature"),
-    _c("rolling_reduction_ratio", "", "float", "slab thickness / plate thickness"),
-    _c("aust_temp_c", "°C", "float", "austenitising temperature"),
-    _c("aust_min", "min", "float", "austenitising residence"),
-    _c("quench_htc_w_m2k", "W/m²K", "float", "quench heat-transfer coefficient"),
+    _c("reheat_temp_c", "°C", "float", "slab discharge temperature", 1),
+    _c("rolling_reduction_ratio", "", "float", "slab thickness / plate thickness", 2),
+    _c("aust_temp_c", "°C", "float", "austenitising temperature", 1),
+    _c("aust_min", "min", "float", "austenitising residence", 1),
+    _c("quench_htc_w_m2k", "W/m²K", "float", "quench heat-transfer coefficient", 0),
     _c("quench_uniformity", "", "float", "quench uniformity across the plate (1 = ideal)"),
-    _c("cooling_surface_c_per_s", "°C/s", "float", "cooling rate at 700 °C, 2 mm below surface"),
-    _c("cooling_centre_c_per_s", "°C/s", "float", "cooling rate at 700 °C, mid-thickness"),
-    _c("temper_temp_c", "°C", "float", "tempering temperature (last temper)"),
-    _c("temper_min", "min", "float", "tempering residence (all tempers, as equivalent)"),
+    _c("cooling_surface_c_per_s", "°C/s", "float", "cooling rate at 700 °C, 2 mm below surface", 2),
+    _c("cooling_centre_c_per_s", "°C/s", "float", "cooling rate at 700 °C, mid-thickness", 2),
+    _c("temper_temp_c", "°C", "float", "tempering temperature (last temper)", 1),
+    _c("temper_min", "min", "float", "tempering residence (all tempers, as equivalent)", 1),
     _c("retempers", "", "int", "re-temper cycles"),
     _c("relevels", "", "int", "re-levelling cycles"),
     _c("cutting_method", "", "category", "plasma or oxyfuel"),
-    _c("preheat_c", "°C", "float", "preheat applied before oxy-fuel cutting (0 = none)"),
-    _c("preheat_required_c", "°C", "float", "preheat the SSAB table asks for"),
+    _c("preheat_c", "°C", "float", "preheat applied before oxy-fuel cutting (0 = none)", 0),
+    _c("preheat_required_c", "°C", "float", "preheat the SSAB table asks for", 0),
     _c("martensite_centre_frac", "", "float", "true martensite fraction at mid-thickness"),
-    _c("hardness_true_hbw", "HBW", "float", "true surface hardness"),
-    _c("hardness_centre_true_hbw", "HBW", "float", "true mid-thickness hardness"),
-    _c("hardness_meas_hbw", "HBW", "float", "surface hardness the lot test reported for it"),
+    _c("hardness_true_hbw", "HBW", "float", "true surface hardness", 1),
+    _c("hardness_centre_true_hbw", "HBW", "float", "true mid-thickness hardness", 1),
+    _c("hardness_meas_hbw", "HBW", "float", "surface hardness the lot test reported for it", 1),
     _c("hardness_test_plate", "", "string", "plate whose test stands for this plate"),
     _c(
-        "hardness_centre_meas_hbw", "HBW", "float", "measured centre hardness (empty if not tested)"
+        "hardness_centre_meas_hbw",
+        "HBW",
+        "float",
+        "measured centre hardness (empty if not tested)",
+        1,
     ),
-    _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)"),
-    _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature"),
-    _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it"),
+    _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)", 1),
+    _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature", 1),
+    _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it", 1),
     _c("charpy_test_plate", "", "string", "plate whose Charpy set stands for this plate"),
-    _c("charpy_test_temp_c", "°C", "float", "Charpy test temperature"),
+    _c("charpy_test_temp_c", "°C", "float", "Charpy test temperature", 1),
     _c("defects_true", "", "int", "true defects in the plate (all mechanisms)"),
     _c("defects_detected", "", "int", "true defects detected by any inspection"),
     _c("ut_indications", "", "int", "confirmed UT indications (true or false)"),
@@ -182,7 +195,7 @@ GENEALOGY: tuple[Column, ...] = (
     _c("parent_id", "", "string", "parent entity"),
     _c("child_id", "", "string", "child entity, scrap piece (-Xn) or loss (-LOSS)"),
     _c("relation", "", "category", "cast, rolled, cut, recut, scrap, loss"),
-    _c("mass_t", "t", "float", "mass passed to the child"),
+    _c("mass_t", "t", "float", "mass passed to the child", 4),
     _c("time_min", "min", "float", "when"),
 )
 
@@ -209,16 +222,16 @@ DEFECTS: tuple[Column, ...] = (
     _c("mechanism", "", "category", "defect mechanism (false_call for false calls)"),
     _c("origin_stage", "", "category", "stage where it was born (ground truth)"),
     _c("root_cause", "", "string", "root cause code (ground truth)"),
-    _c("x_mm", "mm", "float", "position along the length of its carrier"),
-    _c("y_mm", "mm", "float", "position across the width"),
+    _c("x_mm", "mm", "float", "position along the length of its carrier", 1),
+    _c("y_mm", "mm", "float", "position across the width", 1),
     _c("z_frac", "", "float", "depth as fraction of thickness (0.5 = mid)"),
-    _c("length_mm", "mm", "float", "true length in the rolling direction"),
-    _c("width_mm", "mm", "float", "true width"),
-    _c("area_mm2", "mm²", "float", "true area in the plate plane"),
+    _c("length_mm", "mm", "float", "true length in the rolling direction", 2),
+    _c("width_mm", "mm", "float", "true width", 2),
+    _c("area_mm2", "mm²", "float", "true area in the plate plane", 2),
     _c("zone", "", "category", "body or edge (EN 10160 edge zone) or scrap"),
     _c("detected", "", "bool", "found by an inspection"),
     _c("detected_by", "", "category", "ut, manual_ut, visual, hardness, flatness, or none"),
-    _c("measured_area_mm2", "mm²", "float", "area the inspection reported (empty if missed)"),
+    _c("measured_area_mm2", "mm²", "float", "area the inspection reported (empty if missed)", 2),
     _c(
         "call",
         "",
@@ -234,12 +247,12 @@ TESTS: tuple[Column, ...] = (
     _c("lot_id", "", "string", "test lot the result stands for"),
     _c("kind", "", "category", "hardness_surface, hardness_centre, charpy, flatness"),
     _c("position", "", "string", "specimen position"),
-    _c("temp_c", "°C", "float", "test temperature (Charpy)"),
-    _c("value", "", "float", "measured value (HBW, J, mm/m)"),
+    _c("temp_c", "°C", "float", "test temperature (Charpy)", 1),
+    _c("value", "", "float", "measured value (HBW, J, mm/m)", 2),
     _c("unit", "", "category", "unit of value and spec"),
-    _c("true_value", "", "float", "the true value behind the measurement"),
-    _c("spec_low", "", "float", "lower specification limit (same unit as value)"),
-    _c("spec_high", "", "float", "upper specification limit (same unit as value)"),
+    _c("true_value", "", "float", "the true value behind the measurement", 2),
+    _c("spec_low", "", "float", "lower specification limit (same unit as value)", 2),
+    _c("spec_high", "", "float", "upper specification limit (same unit as value)", 2),
     _c("pass", "", "bool", "within specification"),
     _c("retest", "", "bool", "a retest"),
     _c("time_min", "min", "float", "when the result was known"),
@@ -275,7 +288,7 @@ def markdown() -> str:
     lines = ["# Data dictionary", ""]
     for table, cols in TABLES.items():
         lines += [f"## {table}.csv", "", "| column | unit | type | meaning |", "|---|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.unit} | {c.dtype} | {c.meaning} |" for c in cols]
+        lines += [f"| `{c.name}` | {c.unit} | {c.type_label} | {c.meaning} |" for c in cols]
         lines.append("")
     return "\n".join(lines)
 
