@@ -28,6 +28,9 @@ from mill.trace.schema import TABLES, Column
 
 _FLUSH_LINES = 512
 """Lines held before a block goes to the file."""
+_MAX_MASKS = 256
+"""Templates with empty cells kept per table (one per pattern of missing values seen)."""
+_INF = (math.inf, -math.inf)
 
 
 def _cell(value: Any, decimals: int | None) -> str:
@@ -36,7 +39,8 @@ def _cell(value: Any, decimals: int | None) -> str:
         return ""
     if isinstance(value, float) and not math.isfinite(value):
         return ""
-    if decimals is not None and isinstance(value, numbers.Real):  # as the template would
+    # a plain float first: the ABC check of numbers.Real is slow
+    if decimals is not None and (value.__class__ is float or isinstance(value, numbers.Real)):
         return f"{float(value):.{decimals}f}"
     return str(value)
 
@@ -49,8 +53,8 @@ class TableWriter:
     """Appends rows (tuples of raw values in schema order) to one CSV table and counts them."""
 
     __slots__ = (
-        "_buf", "_commas", "_decimals", "_fh", "_template", "_width", "_writer", "name", "path",
-        "rows",
+        "_buf", "_commas", "_decimals", "_fh", "_masked", "_template", "_width", "_writer",
+        "name", "path", "rows",
     )  # fmt: skip
 
     def __init__(self, name: str, path: Path, columns: tuple[Column, ...] | None = None) -> None:
@@ -65,6 +69,7 @@ class TableWriter:
         self._template = (
             ",".join("{}" if d is None else f"{{:.{d}f}}" for d in self._decimals) + "\n"
         )
+        self._masked: dict[tuple[int, ...], str] = {}
         # the cell-by-cell path: csv.writer's quoting, into the same buffer
         self._writer = csv.writer(_Appender(self._buf), lineterminator="\r\n")
         self._writer.writerow([c.name for c in cols])
@@ -78,9 +83,36 @@ class TableWriter:
             line = self._template.format(*row)
         except (ValueError, TypeError):  # e.g. "" or None in a float column
             line = ""
-        # back through the cell-by-cell path: a comma or newline inside a text (the count is
-        # off), a quote or carriage return (CSV quoting), a non-finite float or a None (empty
-        # cells); text that merely contains "nan" or "inf" is still written right, only slower
+        if not self._clean(line):
+            # missing values (None, "", NaN, ±inf): the template with those cells left empty
+            missing = tuple(
+                [
+                    i
+                    for i, v in enumerate(row)
+                    if v is None or v == "" or (v.__class__ is float and (v != v or v in _INF))
+                ]
+            )
+            line = ""
+            template = self._masked.get(missing) or self._mask(missing)
+            if template:
+                try:
+                    line = template.format(*row)
+                except (ValueError, TypeError):
+                    line = ""
+            if not self._clean(line):
+                cells = [_cell(v, d) for v, d in zip(row, self._decimals, strict=True)]
+                self._writer.writerow(cells)
+        self.rows += 1
+        if len(self._buf) >= _FLUSH_LINES:
+            self.flush()
+
+    def _clean(self, line: str) -> bool:
+        """Append ``line`` if it is a valid record as it stands; say whether it was.
+
+        Not valid: nothing formatted, a comma or newline inside a text (the count is off), a
+        quote or carriage return (CSV quoting needed), a non-finite float or a None (empty
+        cells needed); text that merely contains "nan" or "inf" takes the cell-by-cell path
+        and is still written right, only slower."""
         if (
             not line
             or line.count(",") != self._commas
@@ -91,12 +123,25 @@ class TableWriter:
             or "None" in line
             or "\r" in line
         ):
-            self._writer.writerow([_cell(v, d) for v, d in zip(row, self._decimals, strict=True)])
-        else:
-            self._buf.append(line)
-        self.rows += 1
-        if len(self._buf) >= _FLUSH_LINES:
-            self.flush()
+            return False
+        self._buf.append(line)
+        return True
+
+    def _mask(self, missing: tuple[int, ...]) -> str:
+        """The row template with the cells in ``missing`` empty (kept for the next row with
+        the same gaps; "" when too many different gap patterns have been seen)."""
+        if len(self._masked) >= _MAX_MASKS:
+            return ""
+        gaps = set(missing)
+        template = (
+            ",".join(
+                "" if i in gaps else (f"{{{i}}}" if d is None else f"{{{i}:.{d}f}}")
+                for i, d in enumerate(self._decimals)
+            )
+            + "\n"
+        )
+        self._masked[missing] = template
+        return template
 
     def flush(self) -> None:
         """Send the buffered lines to the file."""
