@@ -156,3 +156,33 @@ def test_streams_are_stable_across_python_processes() -> None:
         f"{Streams(77).generator('chemistry', 12).random(3).tolist()!r}\n"
     )
     assert proc.stdout == here
+
+
+def test_a_streams_seed_is_the_keyed_blake2b_digest_of_its_key() -> None:
+    """The documented derivation: PCG64 seeded with BLAKE2b(purpose [NUL entity], key=seed),
+    its 32 bytes read as four little-endian 64-bit words."""
+    import hashlib
+
+    from mill.rng import _DigestSeed
+
+    key = (123).to_bytes(8, "little")
+    digest = hashlib.blake2b(b"chemistry\0" + (17).to_bytes(8, "little"), digest_size=32, key=key)
+    words = _DigestSeed(digest.digest()).generate_state(4, np.uint64)
+    assert words.tolist() == [
+        int.from_bytes(digest.digest()[8 * i : 8 * i + 8], "little") for i in range(4)
+    ]
+    expected = np.random.Generator(np.random.PCG64(_DigestSeed(digest.digest())))  # type: ignore[arg-type]
+    assert np.array_equal(Streams(123).generator("chemistry", 17).random(5), expected.random(5))
+    # 32-bit words are the same bytes, in little-endian halves
+    halves = _DigestSeed(digest.digest()).generate_state(8, np.uint32)
+    assert [(int(halves[2 * i + 1]) << 32) | int(halves[2 * i]) for i in range(4)] == words.tolist()
+    with pytest.raises(ValueError, match="holds 4 words"):
+        _DigestSeed(digest.digest()).generate_state(5, np.uint64)
+
+
+def test_a_seed_outside_64_bits_is_refused() -> None:
+    """The run seed is the hash key: 8 bytes, so it must fit in [0, 2**64)."""
+    with pytest.raises(ValueError, match="2\\*\\*64"):
+        Streams(-1)
+    with pytest.raises(ValueError, match="2\\*\\*64"):
+        Streams(2**64)

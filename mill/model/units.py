@@ -172,26 +172,24 @@ class Unit:
         self._advance()
         if visit.worked:
             self.blocked -= 1
+        self._depart(visit)
+
+    def _depart(self, visit: Visit) -> None:
+        """The piece is out: release its server, count it, write its events row."""
         self.present -= 1
         assert visit.req is not None
         self.resource.release(visit.req)
         now = self.env.now
         del self._inside[visit]
-        if now >= self.warmup:
+        warmup = self.warmup
+        if now >= warmup:
+            arrive = visit.arrive
             self.departures += 1
-            self.sojourn_sum += now - visit.arrive
+            self.sojourn_sum += now - arrive
             self.window_visits += 1
-            self.window_time += now - max(visit.arrive, self.warmup)
+            self.window_time += now - (arrive if arrive > warmup else warmup)
         self._events.write(
-            (
-                visit.entity_id,
-                visit.kind,
-                visit.stage,
-                self.name,
-                visit.arrive,
-                visit.start,
-                now,
-            )
+            (visit.entity_id, visit.kind, visit.stage, self.name, visit.arrive, visit.start, now)
         )
         self._restate()
 
@@ -216,11 +214,15 @@ class Unit:
         visit.start = self.env.now
         if self.fails:
             yield from self.work(visit, minutes)
-        else:
-            self._start_work(visit)
-            yield self.env.timeout(minutes)
-            self._end_work(visit)
-        self.leave(visit)
+            self.leave(visit)
+            return
+        self._start_work(visit)
+        yield self.env.timeout(minutes)
+        # end of work and departure at one instant: the blocked spell between them has zero
+        # length, so it is skipped (the statistics and state intervals come out the same)
+        self._advance()
+        self.working -= 1
+        self._depart(visit)
 
     # ---- breakdowns -------------------------------------------------------------------
     _repair_left = 0.0
