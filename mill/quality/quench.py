@@ -67,7 +67,15 @@ def grossmann_severity_per_in(htc_w_m2k: float, k_w_mk: float = K_STEEL_W_MK) ->
     return htc_w_m2k / (2.0 * k_w_mk) * 0.0254
 
 
-@lru_cache(maxsize=4096)
+def _canonical_biot(biot: float) -> float:
+    """Bi rounded to 12 significant digits (binary mantissa): the same plate reached by two
+    formulas (h·L/k here, H·t in hardenability) differs in the last bit, and would otherwise
+    miss the caches below and be solved twice. A 1e-12 relative change is far below any
+    figure the model reports."""
+    m, e = math.frexp(biot)
+    return math.ldexp(round(m, 12), e)
+
+
 def plate_eigenvalues(biot: float, n_terms: int = _N_TERMS) -> tuple[float, ...]:
     """Roots ζ_n of ζ·tan ζ = Bi (n = 1..n_terms), plane wall with convection on both faces.
 
@@ -76,6 +84,11 @@ def plate_eigenvalues(biot: float, n_terms: int = _N_TERMS) -> tuple[float, ...]
     12 bisection steps narrow every bracket to < 4e-4, then Newton steps (f' = (1 + Bi)·sin ζ +
     ζ·cos ζ), kept inside the bracket, converge quadratically to machine precision.
     """
+    return _eigenvalues(_canonical_biot(biot), n_terms)
+
+
+@lru_cache(maxsize=4096)
+def _eigenvalues(biot: float, n_terms: int) -> tuple[float, ...]:
     k = np.arange(n_terms, dtype=np.float64)
     lo = k * math.pi
     hi = lo + math.pi / 2.0
@@ -92,10 +105,15 @@ def plate_eigenvalues(biot: float, n_terms: int = _N_TERMS) -> tuple[float, ...]
     return tuple(z.tolist())
 
 
+@lru_cache(maxsize=4096)
 def _series(biot: float, xs: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    z = np.asarray(plate_eigenvalues(biot))
+    """(ζ_n, C_n·cos(ζ_n x*)) of the plane-wall series (read-only: they are cached)."""
+    z = np.asarray(_eigenvalues(biot, _N_TERMS))
     c = 4.0 * np.sin(z) / (2.0 * z + np.sin(2.0 * z))
-    return z, c * np.cos(z * xs)
+    a = c * np.cos(z * xs)
+    z.setflags(write=False)
+    a.setflags(write=False)
+    return z, a
 
 
 def _theta(fo: float, z: NDArray[np.float64], a: NDArray[np.float64]) -> float:
@@ -103,15 +121,19 @@ def _theta(fo: float, z: NDArray[np.float64], a: NDArray[np.float64]) -> float:
     return float(np.sum(a * np.exp(-(z**2) * fo)))
 
 
-@lru_cache(maxsize=65536)
 def plate_fourier_number(biot: float, xs: float, theta_target: float) -> float:
     """Fourier number at which θ(x*) falls to ``theta_target`` (Brent's method in log Fo;
     θ falls monotonically with Fo, so the root in [10⁻⁹, 10³] is unique)."""
+    return _fourier_number(_canonical_biot(biot), xs, theta_target)
+
+
+@lru_cache(maxsize=65536)
+def _fourier_number(biot: float, xs: float, theta_target: float) -> float:
     z, a = _series(biot, xs)
     z2 = z**2
 
     def resid(log_fo: float) -> float:
-        return float(np.sum(a * np.exp(-z2 * 10.0**log_fo))) - theta_target
+        return float(a @ np.exp(-z2 * 10.0**log_fo)) - theta_target
 
     return float(10.0 ** brentq(resid, -9.0, 3.0, xtol=1e-13, rtol=1e-12))
 
@@ -122,12 +144,13 @@ def _rate_scalar(
     at_c: float,
 ) -> float:  # fmt: skip
     half = thickness_mm / 2000.0  # half-thickness L in m
-    biot = htc * half / K_STEEL_W_MK
+    biot = _canonical_biot(htc * half / K_STEEL_W_MK)
     xs = 1.0 - 2.0 * min(max(depth_fraction, 0.0), 1.0)  # x* = x/L, 1 at the faces, 0 at centre
     theta_target = (at_c - t_water) / (t_start - t_water)
-    fo = plate_fourier_number(biot, xs, theta_target)
+    fo = _fourier_number(biot, xs, theta_target)
     z, a = _series(biot, xs)
-    dtheta_dfo = float(np.sum(-(z**2) * a * np.exp(-(z**2) * fo)))
+    z2 = z**2
+    dtheta_dfo = -float((z2 * a) @ np.exp(-z2 * fo))
     return -(t_start - t_water) * dtheta_dfo * STEEL_DIFFUSIVITY_M2_S / half**2
 
 
