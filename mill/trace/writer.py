@@ -30,7 +30,6 @@ _FLUSH_LINES = 512
 """Lines held before a block goes to the file."""
 _MAX_MASKS = 256
 """Templates with empty cells kept per table (one per pattern of missing values seen)."""
-_INF = (math.inf, -math.inf)
 
 
 def _cell(value: Any, decimals: int | None) -> str:
@@ -53,8 +52,8 @@ class TableWriter:
     """Appends rows (tuples of raw values in schema order) to one CSV table and counts them."""
 
     __slots__ = (
-        "_buf", "_commas", "_decimals", "_fh", "_masked", "_template", "_width", "_writer",
-        "name", "path", "rows",
+        "_buf", "_commas", "_decimals", "_fh", "_gappy", "_masked", "_template", "_width",
+        "_writer", "name", "path", "rows",
     )  # fmt: skip
 
     def __init__(self, name: str, path: Path, columns: tuple[Column, ...] | None = None) -> None:
@@ -70,6 +69,7 @@ class TableWriter:
             ",".join("{}" if d is None else f"{{:.{d}f}}" for d in self._decimals) + "\n"
         )
         self._masked: dict[tuple[int, ...], str] = {}
+        self._gappy = False
         # the cell-by-cell path: csv.writer's quoting, into the same buffer
         self._writer = csv.writer(_Appender(self._buf), lineterminator="\r\n")
         self._writer.writerow([c.name for c in cols])
@@ -79,32 +79,29 @@ class TableWriter:
         """Write one row of raw values; its length must match the schema."""
         if len(row) != self._width:
             raise ValueError(f"{self.name}: row has {len(row)} fields, schema has {self._width}")
-        try:
-            line = self._template.format(*row)
-        except (ValueError, TypeError):  # e.g. "" or None in a float column
-            line = ""
-        if not self._clean(line):
-            # missing values (None, "", NaN, ±inf): the template with those cells left empty
-            missing = tuple(
-                [
-                    i
-                    for i, v in enumerate(row)
-                    if v is None or v == "" or (v.__class__ is float and (v != v or v in _INF))
-                ]
-            )
-            line = ""
+        # a table whose last row had gaps (plates: most rows lack some measurement) goes
+        # straight to the gap template; the others try the plain template first
+        if self._gappy or not self._clean(self._format(self._template, row)):
+            # missing values (None, "", NaN; ±inf fails the check): those cells left empty
+            missing = tuple([i for i, v in enumerate(row) if v is None or v == "" or v != v])
+            self._gappy = bool(missing)
             template = self._masked.get(missing) or self._mask(missing)
-            if template:
-                try:
-                    line = template.format(*row)
-                except (ValueError, TypeError):
-                    line = ""
-            if not self._clean(line):
+            if not self._clean(self._format(template, row)):
                 cells = [_cell(v, d) for v, d in zip(row, self._decimals, strict=True)]
                 self._writer.writerow(cells)
         self.rows += 1
         if len(self._buf) >= _FLUSH_LINES:
             self.flush()
+
+    @staticmethod
+    def _format(template: str, row: tuple[Any, ...] | list[Any]) -> str:
+        """The row through a template; "" when a value does not fit its field's format."""
+        if not template:
+            return ""
+        try:
+            return template.format(*row)
+        except (ValueError, TypeError):  # e.g. "" or None in a float column
+            return ""
 
     def _clean(self, line: str) -> bool:
         """Append ``line`` if it is a valid record as it stands; say whether it was.
