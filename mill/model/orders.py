@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mill.distributions import Empirical, exponential
 from mill.model.entities import Order, mass_t
 from mill.rng import Streams
 from mill.scenario import Scenario, ScenarioError
@@ -35,6 +36,11 @@ CSV_COLUMNS = (
 )
 
 
+def _index_spec(shares: dict[str, float]) -> Empirical:
+    """A draw of the index of a share table (0, 1, ... in the table's order)."""
+    return Empirical(values=[float(i) for i in range(len(shares))], weights=list(shares.values()))
+
+
 def _mean_order_t(sc: Scenario) -> float:
     o = sc.orders
     return float(
@@ -44,44 +50,57 @@ def _mean_order_t(sc: Scenario) -> float:
 
 
 class OrderGenerator:
-    """Draws orders from the product mix; also makes stock-fill orders for a grade."""
+    """Draws orders from the product mix; also makes stock-fill orders for a grade.
+
+    Each attribute of a generated order (gap to the next arrival, grade, thickness, width,
+    length, quantity, UT class, due time) comes from its own stream, drawn in blocks: order k
+    gets the k-th draw of each, so a shorter horizon gives a prefix of a longer one's orders,
+    and changing one attribute's distribution leaves the others' draws alone."""
 
     def __init__(self, sc: Scenario, streams: Streams) -> None:
         self.sc = sc
-        self.rng = streams.generator("orders")
         self.stock_rng = streams.generator("orders/stock")
         o = sc.orders
         self.grades = list(o.grade_shares)
-        self.grade_p = np.array([o.grade_shares[g] for g in self.grades])
         self.ut = list(o.ut_class_shares)
-        self.ut_p = np.array([o.ut_class_shares[u] for u in self.ut])
+        rate_per_min = o.tonnes_per_day / _mean_order_t(sc) / 1440.0
+        self._gap = streams.sampler("orders/gap", exponential(1.0 / rate_per_min))
+        self._grade = streams.sampler("orders/grade", _index_spec(o.grade_shares))
+        self._ut = streams.sampler("orders/ut_class", _index_spec(o.ut_class_shares))
+        self._thickness = streams.sampler("orders/thickness", o.thickness_mm)
+        self._width = streams.sampler("orders/width", o.width_mm)
+        self._length = streams.sampler("orders/length", o.length_mm)
+        self._quantity = streams.sampler("orders/quantity", o.plates_per_order)
+        self._due = streams.sampler("orders/due", o.due_days)
         self._stock_n = 0
+
+    def _sized(self, grade: str, t: float, w: float, ln: float) -> tuple[float, float, float]:
+        """Thickness capped at the grade's maximum; sizes rounded as an order states them."""
+        t = min(t, self.sc.grades[grade].max_thickness_mm)
+        return round(t, 1), round(w, 0), round(ln, 0)
 
     def _size(self, rng: np.random.Generator, grade: str) -> tuple[float, float, float]:
         o = self.sc.orders
-        tmax = self.sc.grades[grade].max_thickness_mm
         t = float(o.thickness_mm.draw(rng, 1)[0])
-        t = min(t, tmax)
         w = float(o.width_mm.draw(rng, 1)[0])
         ln = float(o.length_mm.draw(rng, 1)[0])
-        return round(t, 1), round(w, 0), round(ln, 0)
+        return self._sized(grade, t, w, ln)
 
     def generate(self, horizon_min: float) -> list[Order]:
         """Orders arriving from −BACKLOG_DAYS to the horizon, in arrival order."""
-        rate_per_min = self.sc.orders.tonnes_per_day / _mean_order_t(self.sc) / 1440.0
         t = -BACKLOG_DAYS * 1440.0
         out: list[Order] = []
         n = 0
         while True:
-            t += float(self.rng.exponential(1.0 / rate_per_min))
+            t += self._gap()
             if t > horizon_min:
                 return out
             n += 1
-            grade = self.grades[int(self.rng.choice(len(self.grades), p=self.grade_p))]
-            th, w, ln = self._size(self.rng, grade)
-            qty = max(1, round(float(self.sc.orders.plates_per_order.draw(self.rng, 1)[0])))
-            ut = self.ut[int(self.rng.choice(len(self.ut), p=self.ut_p))]
-            due = max(t, 0.0) + float(self.sc.orders.due_days.draw(self.rng, 1)[0]) * 1440.0
+            grade = self.grades[int(self._grade())]
+            th, w, ln = self._sized(grade, self._thickness(), self._width(), self._length())
+            qty = max(1, round(self._quantity()))
+            ut = self.ut[int(self._ut())]
+            due = max(t, 0.0) + self._due() * 1440.0
             out.append(Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due))
 
     def stock(self, key: tuple[str, bool], now: float) -> Order:
