@@ -106,6 +106,16 @@ def test_tabulated_critical_diameter_matches_direct_solution(di_mm: float, h_per
     assert critical_diameter_mm(di_mm, h_per_in) == pytest.approx(exact, rel=1e-4)
 
 
+def test_critical_ratio_table_matches_the_direct_solve_across_its_whole_range() -> None:
+    """The table built from the explicit (ζ1-parametric) solution agrees with the root solve
+    to 1e-4 at points between its nodes, from H·DI = 1e-4 to 1e5."""
+    for log_s in np.linspace(-3.99, 4.99, 61):
+        s = 10.0**log_s
+        assert critical_diameter_mm(25.4, s) / 25.4 == pytest.approx(
+            critical_ratio_exact(s), rel=1e-4
+        ), log_s
+
+
 def test_plate_centre_is_half_martensite_at_the_critical_diameter() -> None:
     """Grossmann's anchor: centre of a plate whose equivalent round (1.5·t) equals D_crit."""
     di = 120.0
