@@ -39,7 +39,9 @@ class _DigestSeed(ISeedSequence):
         """The seed words asked for (256 bits: 4 × uint64 or 8 × uint32), read little-endian
         so that every platform gets the same values."""
         dt = np.dtype(dtype)
-        words = np.frombuffer(self._digest, dtype=dt.newbyteorder("<")).astype(dt)
+        words = np.frombuffer(self._digest, dtype=dt.newbyteorder("<"))
+        if not words.dtype.isnative:  # a big-endian machine: the same values, native order
+            words = words.astype(dt)
         if n_words > words.size:
             raise ValueError(f"a digest seed holds {words.size} words of {dt}, not {n_words}")
         return words[:n_words]

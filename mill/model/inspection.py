@@ -17,7 +17,7 @@ from mill.model.entities import Plate
 from mill.quality import acceptance as acc
 from mill.quality.defects import Defect, is_internal
 from mill.quality.geometry import edge_zone_width_mm
-from mill.quality.inspection import Indication, manual_recheck, pod, ut_scan, ut_time_min
+from mill.quality.inspection import Indication, manual_recheck, pod_one, ut_scan, ut_time_min
 from mill.scenario.quality import Rule
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     flat_defect = False
     for d in plate.defects:
         if d.mechanism in SURFACE:
-            p_find = float(pod(d.equivalent_diameter_mm, vis.a50_mm, vis.a90_mm))
+            p_find = pod_one(d.equivalent_diameter_mm, vis.a50_mm, vis.a90_mm)
             if d.defect_id not in det and rng.random() < p_find:
                 det[d.defect_id] = ("visual", d.area_mm2, True)
         elif d.mechanism == "cut_edge_crack":

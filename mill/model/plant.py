@@ -7,6 +7,7 @@ The stage processes live in their own modules (``steelmaking``, ``rolling``, ``f
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable
 from datetime import timedelta
@@ -140,14 +141,20 @@ class Plant:
         simulated hour."""
         self.env.process(self._order_arrivals(self._orders()))
         self.env.process(release_process(self))
-        if progress is None:
-            self.env.run(until=self.horizon)
-        else:
-            step = 60.0
-            t = 0.0
-            while t < self.horizon:
-                t = min(t + step, self.horizon)
-                self.env.run(until=t)
-                progress(t, sum(self.ledger.plates_done.values()))
+        # what exists now (scenario, plant, orders, modules) lives through the whole run: keep
+        # it out of the cyclic collector's full passes (each one walks every live object)
+        gc.freeze()
+        try:
+            if progress is None:
+                self.env.run(until=self.horizon)
+            else:
+                step = 60.0
+                t = 0.0
+                while t < self.horizon:
+                    t = min(t + step, self.horizon)
+                    self.env.run(until=t)
+                    progress(t, sum(self.ledger.plates_done.values()))
+        finally:
+            gc.unfreeze()
         for unit in self.units.values():
             unit.close()

@@ -93,7 +93,7 @@ def _interp_extrap(
 
 def _out(x: ArrayLike, y: NDArray[np.float64]) -> float | NDArray[np.float64]:
     """Scalar in -> float out; array in -> array out."""
-    if np.ndim(x) == 0:
+    if isinstance(x, float | int) or np.ndim(x) == 0:
         return float(y)
     return y
 

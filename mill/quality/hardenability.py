@@ -17,7 +17,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 from scipy.special import j0, j1
 
-from mill.quality.quench import plate_fourier_number
+from mill.quality.quench import _is_scalar, plate_fourier_number
 
 __all__ = [
     "MARTENSITE_TRANSITION_EXPONENT",
@@ -234,9 +234,9 @@ def martensite_fraction(
     Vectorised over DI, thickness and depth (broadcast).
     """
     if (
-        np.ndim(ideal_diameter_mm) == 0
-        and np.ndim(thickness_mm) == 0
-        and np.ndim(depth_fraction) == 0
+        _is_scalar(ideal_diameter_mm)
+        and _is_scalar(thickness_mm)
+        and _is_scalar(depth_fraction)
     ):
         return _martensite_fraction_scalar(
             float(ideal_diameter_mm),  # type: ignore[arg-type]

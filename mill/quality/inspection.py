@@ -42,6 +42,18 @@ def pod(size_mm: ArrayLike, a50_mm: float, a90_mm: float) -> NDArray[np.float64]
     return np.asarray(np.where(a > 0, ndtr(z), 0.0), dtype=float)
 
 
+def pod_one(size_mm: float, a50_mm: float, a90_mm: float) -> float:
+    """``pod`` for one size, in plain floats (the simulation calls it per defect):
+    Φ(z) = erfc(−z/√2)/2, the same probit curve."""
+    if not 0.0 < a50_mm < a90_mm:
+        raise ValueError("need 0 < a50 < a90")
+    if not size_mm > 0.0:
+        return 0.0
+    sigma = (math.log(a90_mm) - math.log(a50_mm)) / Z90
+    z = (math.log(size_mm) - math.log(a50_mm)) / sigma
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
 @dataclass(frozen=True, slots=True)
 class UTSettings:
     """Automated + manual UT settings. All values are "Assumption:" from domain §1.7/§5.5.
@@ -154,7 +166,7 @@ def manual_recheck(
             ok = rng.random() >= settings.false_call_dismiss_prob
         else:
             size = defects[ind.true_defect_index].equivalent_diameter_mm
-            p = float(pod(size, settings.manual_a50_mm, settings.manual_a90_mm))
+            p = pod_one(size, settings.manual_a50_mm, settings.manual_a90_mm)
             ok = rng.random() < p
         out.append(replace(ind, confirmed=bool(ok)))
     return out

@@ -57,6 +57,11 @@ DEFAULT_HTC_W_M2K = 8000.0
 _N_TERMS = 240
 
 
+def _is_scalar(x: ArrayLike) -> bool:
+    """A plain number (checked first: np.ndim costs a microsecond) or a 0-d array."""
+    return isinstance(x, float | int) or np.ndim(x) == 0
+
+
 def grossmann_severity_per_in(htc_w_m2k: float, k_w_mk: float = K_STEEL_W_MK) -> float:
     """Grossmann quench severity H = h / (2k), returned in 1/in.
 
@@ -176,7 +181,7 @@ def cooling_rate_c_per_s(
     """
     if not t_start_c > at_c > t_water_c:
         raise ValueError("need t_start_c > at_c > t_water_c")
-    if np.ndim(thickness_mm) == 0 and np.ndim(depth_fraction) == 0:  # fast scalar path
+    if _is_scalar(thickness_mm) and _is_scalar(depth_fraction):  # fast scalar path
         return _rate_scalar(
             float(thickness_mm),  # type: ignore[arg-type]
             float(depth_fraction),  # type: ignore[arg-type]

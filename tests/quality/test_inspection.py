@@ -13,6 +13,7 @@ from mill.quality.inspection import (
     UTSettings,
     manual_recheck,
     pod,
+    pod_one,
     ut_scan,
     ut_time_min,
 )
@@ -105,3 +106,14 @@ def test_scan_time_counts_raster_tracks_along_the_length() -> None:
     # 2.5 m wide -> 3 tracks of 12 m at 0.75 m/s = 48 s
     assert ut_time_min(2500.0, 12000.0, s) == pytest.approx(1.0 + 48.0 / 60.0)
     assert ut_time_min(1200.0, 12000.0, s) == pytest.approx(1.0 + 16.0 / 60.0)
+
+
+def test_the_scalar_pod_is_the_same_probit_curve() -> None:
+    """pod_one (plain floats, used per defect) agrees with the array pod to 1e-12."""
+    sizes = [0.0, -1.0, 0.1, 1.0, 2.9, 3.0, 4.2, 5.0, 8.0, 40.0]
+    for a50, a90 in [(3.0, 5.0), (4.0, 7.0), (0.5, 0.6)]:
+        expected = pod(np.array(sizes), a50, a90)
+        got = [pod_one(s, a50, a90) for s in sizes]
+        assert np.allclose(got, expected, rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError):
+        pod_one(3.0, 5.0, 3.0)
