@@ -100,3 +100,16 @@ def test_any_row_reads_back_as_the_dictionary_formats_it(rows: list[tuple[Any, .
         out = _write(Path(tmp), rows)
     expected = [[_expected(v, c) for v, c in zip(row, COLUMNS, strict=True)] for row in rows]
     assert out[1:] == expected
+
+
+def test_a_line_from_line_format_is_the_row_write_would_make(tmp_path: Path) -> None:
+    """The units' unchecked path (line_format + add_line) gives the same bytes as write."""
+    row = ("P1", "plate", 3, True, 12.5, 1.23456789, 904.6)
+    checked = TableWriter("t", tmp_path / "a.csv", COLUMNS)
+    checked.write(row)
+    checked.close()
+    direct = TableWriter("t", tmp_path / "b.csv", COLUMNS)
+    direct.add_line(direct.line_format()(*row))
+    direct.close()
+    assert direct.rows == checked.rows == 1
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()

@@ -51,8 +51,12 @@ class Unit:
         self.name = name
         self.capacity = capacity
         self.resource = simpy.Resource(env, capacity)
-        self._equipment = equipment
-        self._events = events
+        # events and state rows hold unit names, entity ids and clock times only: they are
+        # formatted here and added without the writer's checks (most rows of a run)
+        self._equipment_line = equipment.line_format()
+        self._add_equipment = equipment.add_line
+        self._event_line = events.line_format()
+        self._add_event = events.add_line
         self.warmup = warmup_min
         # live counts
         self.working = 0
@@ -115,7 +119,9 @@ class Unit:
         now = self.env.now
         since = self._state_since
         if now > since:
-            self._equipment.write((self.name, self.state, since, now, now - since))
+            self._add_equipment(
+                self._equipment_line(self.name, self.state, since, now, now - since)
+            )
         self._state_since = now
 
     # ---- flow of pieces ---------------------------------------------------------------
@@ -188,8 +194,10 @@ class Unit:
             self.sojourn_sum += now - arrive
             self.window_visits += 1
             self.window_time += now - (arrive if arrive > warmup else warmup)
-        self._events.write(
-            (visit.entity_id, visit.kind, visit.stage, self.name, visit.arrive, visit.start, now)
+        self._add_event(
+            self._event_line(
+                visit.entity_id, visit.kind, visit.stage, self.name, visit.arrive, visit.start, now
+            )
         )
         self._restate()
 

@@ -233,11 +233,7 @@ def martensite_fraction(
        D_pos = D_crit, Grossmann's anchor).
     Vectorised over DI, thickness and depth (broadcast).
     """
-    if (
-        _is_scalar(ideal_diameter_mm)
-        and _is_scalar(thickness_mm)
-        and _is_scalar(depth_fraction)
-    ):
+    if _is_scalar(ideal_diameter_mm) and _is_scalar(thickness_mm) and _is_scalar(depth_fraction):
         return _martensite_fraction_scalar(
             float(ideal_diameter_mm),  # type: ignore[arg-type]
             float(thickness_mm),  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import math
 import numbers
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -89,6 +90,20 @@ class TableWriter:
             if not self._clean(self._format(template, row)):
                 cells = [_cell(v, d) for v, d in zip(row, self._decimals, strict=True)]
                 self._writer.writerow(cells)
+        self.rows += 1
+        if len(self._buf) >= _FLUSH_LINES:
+            self.flush()
+
+    def line_format(self) -> Callable[..., str]:
+        """The table's row template as a function of the row's values (``str.format``), for
+        ``add_line``."""
+        return self._template.format
+
+    def add_line(self, line: str) -> None:
+        """Append a line made by ``line_format`` from values that need no checking: internal
+        ids and vocabulary (no comma, quote or line break) and finite numbers. The units'
+        event and state rows, most rows of a run, come this way."""
+        self._buf.append(line)
         self.rows += 1
         if len(self._buf) >= _FLUSH_LINES:
             self.flush()
