@@ -52,6 +52,9 @@ class Ledger:
 
     def __init__(self, plant: Plant) -> None:
         self.plant = plant
+        genealogy = plant.folder["genealogy"]
+        self._edge_line = genealogy.line_format()
+        self._add_edge = genealogy.add_line
         self.live: dict[str, Any] = {}
         self.live_t = 0.0
         self.cast_t = 0.0
@@ -97,7 +100,8 @@ class Ledger:
         self.live_t -= mass
 
     def _edge(self, parent: str, child: str, relation: str, mass: float) -> None:
-        self.plant.folder["genealogy"].write((parent, child, relation, mass, self.plant.env.now))
+        # internal ids, a relation word and finite numbers: the writer's unchecked path
+        self._add_edge(self._edge_line(parent, child, relation, mass, self.plant.env.now))
 
     # ---- flow of material --------------------------------------------------------------
     def cast(self, slab: Slab) -> None:
