@@ -34,6 +34,31 @@ def test_eigenvalues_solve_zeta_tan_zeta_equals_biot() -> None:
     assert np.allclose(z * np.tan(z), 1.0, atol=1e-8)
 
 
+def _bisected_roots(biot: float, n: int) -> np.ndarray:
+    """Reference: 60 plain bisections of f(ζ) = ζ·sin ζ − Bi·cos ζ in each root's bracket."""
+    lo = np.arange(n) * np.pi
+    hi = lo + np.pi / 2
+    sign_lo = np.sign(lo * np.sin(lo) - biot * np.cos(lo))
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        same = np.sign(mid * np.sin(mid) - biot * np.cos(mid)) == sign_lo
+        lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+@pytest.mark.parametrize("biot", [1e-9, 1e-6, 1e-3, 0.1, 1.0, 5.9, 50.0, 1e3, 1e5])
+def test_every_root_agrees_with_plain_bisection(biot: float) -> None:
+    """All 240 roots, for small to huge Biot numbers (the first root near 0 for Bi → 0, near
+    π/2 for Bi → ∞), agree with 60-step bisection to 1e-14 relative."""
+    z = np.asarray(plate_eigenvalues(biot))
+    assert np.allclose(z, _bisected_roots(biot, z.size), rtol=1e-14, atol=0.0)
+
+
+def test_a_zero_biot_number_gives_the_multiples_of_pi() -> None:
+    """Bi = 0 (an insulated plate): ζ_n = (n−1)π exactly."""
+    assert np.allclose(plate_eigenvalues(0.0, 4), np.arange(4) * np.pi, rtol=0, atol=1e-15)
+
+
 def test_centre_of_40mm_plate_cools_at_15_to_30_c_per_s() -> None:
     """domain.md §1.5: roller quench, centre of a 40 mm plate 15–30 °C/s at 700 °C."""
     assert 15.0 <= cooling_rate_c_per_s(40.0, 0.5) <= 30.0
