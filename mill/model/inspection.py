@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from mill.distributions import draw_uniform
 from mill.model.entities import Plate
 from mill.quality import acceptance as acc
 from mill.quality.defects import Defect, is_internal
 from mill.quality.geometry import edge_zone_width_mm
 from mill.quality.inspection import Indication, manual_recheck, pod_one, ut_scan, ut_time_min
-from mill.scenario.quality import Rule
 
 if TYPE_CHECKING:
     from mill.model.plant import Plant
@@ -165,7 +165,7 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     # plate 0.2–0.8×); each gauge reading adds its own noise
     if plate.props.get("flat_defect") != flat_defect:
         lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
-        plate.props["flatness_true"] = float(rng.uniform(*lo_hi) * tol)
+        plate.props["flatness_true"] = draw_uniform(rng, *lo_hi) * tol
         plate.props["flat_defect"] = flat_defect
     true_flat = plate.props["flatness_true"]
     meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
@@ -254,7 +254,7 @@ def disposition(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
     from mill.model.rework import do_rework
 
     dis = plant.sc.quality.disposition
-    rules: dict[str, Rule] = {r.condition: r for r in dis.rules}
+    rules = plant.disposition_rules
     # the truth when first judged: a rejection is false if the plate was conforming then
     plate.meas["nc_first"] = truly_nonconforming(plant, plate)
     while True:

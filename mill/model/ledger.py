@@ -27,12 +27,12 @@ class Histogram:
     """Fixed-bin histogram of hours, for streaming percentiles."""
 
     def __init__(self) -> None:
-        self.counts = np.zeros(int(HIST_MAX_H / HIST_BIN_H) + 1, dtype=np.int64)
+        self.counts = [0] * (int(HIST_MAX_H / HIST_BIN_H) + 1)  # a list: cheaper to bump
         self.n = 0
         self.total = 0.0
 
     def add(self, hours: float) -> None:
-        self.counts[min(int(max(hours, 0.0) / HIST_BIN_H), self.counts.size - 1)] += 1
+        self.counts[min(int(max(hours, 0.0) / HIST_BIN_H), len(self.counts) - 1)] += 1
         self.n += 1
         self.total += hours
 

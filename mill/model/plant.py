@@ -25,6 +25,7 @@ from mill.model.units import Unit
 from mill.rng import Streams
 from mill.scenario import Scenario
 from mill.scenario.plant import Unit as UnitSpec
+from mill.scenario.quality import Rule
 from mill.trace.writer import RunFolder
 
 
@@ -71,6 +72,9 @@ class Plant:
         self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
+        self.disposition_rules: dict[str, Rule] = {
+            r.condition: r for r in sc.quality.disposition.rules
+        }
         self.heat_counter = 0
         self.sequence_counter = 0
         # set by the run: row writers, the lab and the UT settings

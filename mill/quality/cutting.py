@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mill.distributions import draw_uniform
 from mill.quality.defects import Defect, DefectRates, _lognormal, _new
 
 
@@ -49,7 +50,7 @@ def cut_edge_defects(
     out = []
     for _ in range(int(rng.poisson(lam))):
         depth = min(_lognormal(rng, 5.0, 0.5), thickness_mm)  # Assumption: ~5 mm deep
-        pos = (float(rng.uniform(0.0, edge_length_mm)), 0.0, float(rng.uniform(0.1, 0.9)))
+        pos = (draw_uniform(rng, 0.0, edge_length_mm), 0.0, draw_uniform(rng, 0.1, 0.9))
         # Assumption: a hairline crack 0.5 mm wide on the cut face
         out.append(_new("cut_edge_crack", "cutting", cause, pos, (depth, 0.5), "planar"))
     return out

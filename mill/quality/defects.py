@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from mill.distributions import draw_uniform
+
 MECHANISMS: tuple[str, ...] = (
     "inclusion_cluster", "centre_porosity", "hydrogen_flake", "surface_crack", "rolled_in_scale",
     "quench_crack", "flatness", "hardness_out_of_window", "cut_edge_crack",
@@ -252,15 +254,19 @@ def slab_defects(
         # Assumption: centreline porosity sits at mid-thickness (σ 2 % of t) in the central
         # half of the width, as a loose zone about twice as long as wide (Baosteel UT study:
         # centre defects at mid-thickness, domain.md §4)
-        z = float(np.clip(rng.normal(0.5, 0.02), 0.4, 0.6))
-        pos = (rng.uniform(0.0, slab_l_mm), rng.uniform(0.25, 0.75) * slab_w_mm, z)
+        z = min(max(float(rng.normal(0.5, 0.02)), 0.4), 0.6)
+        pos = (draw_uniform(rng, 0.0, slab_l_mm), draw_uniform(rng, 0.25, 0.75) * slab_w_mm, z)
         out.append(_new("centre_porosity", "casting", cause, pos, _axes(area, 2.0), "volumetric"))
 
     h_excess = max(cond.hydrogen_ppm - rates.hflake_threshold_ppm, 0.0)
     lam_h = 0.0 if cond.vacuum_degassed else rates.hflake_rate_per_m2_per_ppm * h_excess
     for _ in range(int(rng.poisson(lam_h * f_thick * area_m2))):
         area = _lognormal(rng, rates.hflake_area_median_mm2, rates.hflake_area_sigma_ln)
-        pos = (rng.uniform(0, slab_l_mm), rng.uniform(0.1, 0.9) * slab_w_mm, rng.uniform(0.3, 0.7))
+        pos = (
+            draw_uniform(rng, 0.0, slab_l_mm),
+            draw_uniform(rng, 0.1, 0.9) * slab_w_mm,
+            draw_uniform(rng, 0.3, 0.7),
+        )
         axes = _axes(area, 1.5)  # Assumption: flakes are near-round lenses, aspect 1.5
         out.append(
             _new("hydrogen_flake", "steelmaking", "no_vacuum_degassing", pos, axes, "planar")
@@ -279,10 +285,10 @@ def _inclusion(
 ) -> Defect:
     """One inclusion cluster; z near 1/4 thickness (inner arc of the caster) for most."""
     if rng.random() < rates.quarter_band_fraction:
-        z = float(np.clip(rng.normal(0.25, rates.quarter_band_sigma), 0.02, 0.98))
+        z = min(max(float(rng.normal(0.25, rates.quarter_band_sigma)), 0.02), 0.98)
     else:
-        z = float(rng.uniform(0.02, 0.98))
-    pos = (float(rng.uniform(0.0, length_slab)), float(rng.uniform(0.05, 0.95) * w), z)
+        z = draw_uniform(rng, 0.02, 0.98)
+    pos = (draw_uniform(rng, 0.0, length_slab), draw_uniform(rng, 0.05, 0.95) * w, z)
     origin = "casting" if cause.startswith("sequence") else "steelmaking"
     if cause == "re_cluster":
         area = _lognormal(rng, rates.re_cluster_area_median_mm2, rates.re_cluster_area_sigma_ln)
@@ -350,7 +356,7 @@ def _surface_defect(
 ) -> Defect:
     size = _lognormal(rng, 30.0, 0.6)  # Assumption: surface patches ~30 mm x 10 mm
     z = 0.0 if rng.random() < 0.5 else 1.0
-    pos = (float(rng.uniform(0.0, ln)), float(rng.uniform(0.0, w)), z)
+    pos = (draw_uniform(rng, 0.0, ln), draw_uniform(rng, 0.0, w), z)
     return _new(mech, origin, cause, pos, (size, size / 3.0), "surface")
 
 
@@ -409,7 +415,7 @@ def quench_defects(
     ·exp(b·(HV − 450))·(1 + c·(1 − u)); p_flat = p0·(1 + c·(1 − u)), p0 = 2 % (§4 2–5 %).
     A flatness defect covers the whole plate.
     """
-    u = float(np.clip(quench_uniformity, 0.0, 1.0))
+    u = min(max(float(quench_uniformity), 0.0), 1.0)
     nonuni = rates.quench_crack_nonuniform_factor * (1.0 - u)
     p_crack = (
         rates.quench_crack_prob
@@ -427,7 +433,7 @@ def quench_defects(
         )
         length = _lognormal(rng, 40.0, 0.6)  # Assumption: tens of mm long, ~1 mm open
         z = float(rng.choice([0.0, 1.0]))
-        pos = (float(rng.uniform(0.0, plate_l_mm)), float(rng.uniform(0.0, plate_w_mm)), z)
+        pos = (draw_uniform(rng, 0.0, plate_l_mm), draw_uniform(rng, 0.0, plate_w_mm), z)
         out.append(_new("quench_crack", "quench", cause, pos, (length, 1.0), "planar"))
     fnon = rates.flatness_nonuniform_factor * (1.0 - u)
     if rng.random() < min(rates.flatness_prob * (1.0 + fnon), 1.0):

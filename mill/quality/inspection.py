@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr
 
+from mill.distributions import draw_uniform
 from mill.quality.defects import Defect, is_internal
 
 Z90 = 1.2815515655446004  # Φ⁻¹(0.9)
@@ -121,8 +122,8 @@ def ut_scan(
             length, width = d.length_mm * f_l, d.width_mm * f_w
             out.append(
                 Indication(
-                    x_mm=float(np.clip(d.x_mm + dx, 0.0, plate_l_mm)),
-                    y_mm=float(np.clip(d.y_mm + dy, 0.0, plate_w_mm)),
+                    x_mm=min(max(float(d.x_mm + dx), 0.0), plate_l_mm),
+                    y_mm=min(max(float(d.y_mm + dy), 0.0), plate_w_mm),
                     z_frac=d.z_frac,
                     length_mm=float(length),
                     width_mm=float(width),
@@ -136,9 +137,9 @@ def ut_scan(
         d_eq = settings.a50_mm * math.exp(settings.false_call_sigma_ln * rng.standard_normal())
         out.append(
             Indication(
-                x_mm=float(rng.uniform(0.0, plate_l_mm)),
-                y_mm=float(rng.uniform(0.0, plate_w_mm)),
-                z_frac=float(rng.uniform(0.05, 0.95)),
+                x_mm=draw_uniform(rng, 0.0, plate_l_mm),
+                y_mm=draw_uniform(rng, 0.0, plate_w_mm),
+                z_frac=draw_uniform(rng, 0.05, 0.95),
                 length_mm=d_eq,
                 width_mm=d_eq,
                 area_mm2=math.pi / 4.0 * d_eq * d_eq,
