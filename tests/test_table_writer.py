@@ -76,7 +76,7 @@ def test_text_that_needs_quoting_is_quoted_and_reads_back(tmp_path: Path) -> Non
     assert out[3][0] == "carriage\rreturn"
 
 
-_text = st.text(max_size=8)
+_text = st.one_of(st.text(max_size=8), st.none())
 _num = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),
     st.integers(min_value=-(10**9), max_value=10**9),
@@ -88,7 +88,15 @@ _num = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.tuples(_text, _text, st.integers(-5, 10**6), st.booleans(), _num, _num, _num),
+        st.tuples(
+            _text,
+            _text,
+            st.one_of(st.integers(-5, 10**6), st.none()),
+            st.booleans(),
+            _num,
+            _num,
+            _num,
+        ),
         min_size=1,
         max_size=5,
     )

@@ -110,13 +110,29 @@ class Planner:
         max_len = sc.mother_max_length_mm - 2 * EDGE_ALLOWANCE_MM
         along_max = max(1, int((max_len + self.kerf) // (ln + self.kerf)))
         along = min(along_max, math.ceil(n / across), sc.max_products_per_mother // across or 1)
-        along = max(1, along)
+        along = max(1, min(along, self._along_bound(order, across) + 2))
         while along > 1 and self._grid(order, across, along).length_mm > self.slab_lmax:
             along -= 1
         count = min(n, across * along, sc.max_products_per_mother)
         along = math.ceil(count / across)  # a partly filled last row shrinks the grid
         plan = self._grid_mother(order, across, along, count)
         return plan, count
+
+    def _along_bound(self, order: Order, across: int) -> int:
+        """Rows along whose grid slab is about the caster's longest: the slab length is linear
+        in the rows (``_slab``), so this solves for it directly. The caller checks from two
+        rows above it downwards, so float rounding here cannot change its answer; it only
+        spares trying every row count from the mother-plate limit down."""
+        rw = max(
+            across * order.width_mm + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
+            + 2 * self.side_trim,
+            self.slab_w[0],
+        )  # fmt: skip
+        sw = min(max(round(rw / 50.0) * 50.0, self.slab_w[0]), self.slab_w[1])
+        # slab length = t·rw·rl / ((1 − scale)·slab_t·sw), rl = along·(ln + kerf) − kerf + edges
+        rl_max = self.slab_lmax * (1.0 - self.scale) * self.slab_t * sw / (order.thickness_mm * rw)
+        fixed = 2 * EDGE_ALLOWANCE_MM + 2 * self.crop - self.kerf
+        return max(0, int((rl_max - fixed) // (order.length_mm + self.kerf)))
 
     def _grid_mother(self, order: Order, across: int, along: int, count: int) -> MotherPlan:
         """A mother plate holding ``count`` plates of ``order`` in an across × along grid."""

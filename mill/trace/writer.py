@@ -53,8 +53,8 @@ class TableWriter:
     """Appends rows (tuples of raw values in schema order) to one CSV table and counts them."""
 
     __slots__ = (
-        "_buf", "_commas", "_decimals", "_fh", "_gappy", "_masked", "_template", "_width",
-        "_writer", "name", "path", "rows",
+        "_buf", "_commas", "_decimals", "_fh", "_float_cols", "_gappy", "_masked", "_template",
+        "_width", "_writer", "name", "path", "rows",
     )  # fmt: skip
 
     def __init__(self, name: str, path: Path, columns: tuple[Column, ...] | None = None) -> None:
@@ -66,6 +66,7 @@ class TableWriter:
         self._width = len(cols)
         self._commas = self._width - 1
         self._decimals = [c.decimals for c in cols]
+        self._float_cols = [i for i, d in enumerate(self._decimals) if d is not None]
         self._template = (
             ",".join("{}" if d is None else f"{{:.{d}f}}" for d in self._decimals) + "\n"
         )
@@ -83,8 +84,12 @@ class TableWriter:
         # a table whose last row had gaps (plates: most rows lack some measurement) goes
         # straight to the gap template; the others try the plain template first
         if self._gappy or not self._clean(self._format(self._template, row)):
-            # missing values (None, "", NaN; ±inf fails the check): those cells left empty
-            missing = tuple([i for i, v in enumerate(row) if v is None or v == "" or v != v])
+            # missing floats (None, "", NaN; ±inf fails the check): those cells left empty. Only
+            # float columns are looked at: elsewhere "" is already an empty cell, and a None
+            # shows as "None", which the check sends down the cell-by-cell path
+            missing = tuple(
+                [i for i in self._float_cols if (v := row[i]) is None or v == "" or v != v]
+            )
             self._gappy = bool(missing)
             template = self._masked.get(missing) or self._mask(missing)
             if not self._clean(self._format(template, row)):
