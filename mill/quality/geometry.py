@@ -11,7 +11,7 @@ Sources: EN 10160:1999 §3/Table 5 for the edge zone (domain §5.1; the widths b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,7 +80,7 @@ def assign_to_pieces(defects: Sequence[Defect], pieces: Sequence[Rect]) -> list[
 
 def to_piece_coordinates(defect: Defect, rect: Rect) -> Defect:
     """A copy of ``defect`` with x, y measured from the piece origin (x0, y0)."""
-    return replace(defect, x_mm=defect.x_mm - rect.x0, y_mm=defect.y_mm - rect.y0)
+    return defect.moved(defect.x_mm - rect.x0, defect.y_mm - rect.y0)
 
 
 def split_defects(

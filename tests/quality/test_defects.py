@@ -241,3 +241,19 @@ def test_hardness_defect_only_outside_the_window() -> None:
     assert hardness_defect(2500, 10000, 450, (420, 480), "under_tempered") is None
     d = hardness_defect(2500, 10000, 415, (420, 480), "under_tempered")
     assert d is not None and d.mechanism == "hardness_out_of_window"
+
+
+def test_moving_a_defect_keeps_every_other_field() -> None:
+    """Defect.moved is dataclasses.replace of the position (and size), field for field."""
+    import dataclasses
+
+    d = Defect("inclusion_cluster", "steelmaking", "RE_low", 1.0, 2.0, 0.3, 4.0, 5.0, "ellipse")
+    d.defect_id = "H1-S01-D001"
+    assert d.moved(7.0, 8.0) == dataclasses.replace(d, x_mm=7.0, y_mm=8.0)
+    assert d.moved(7.0, 8.0, 9.0, 10.0) == dataclasses.replace(
+        d, x_mm=7.0, y_mm=8.0, length_mm=9.0, width_mm=10.0
+    )
+    assert {f.name for f in dataclasses.fields(Defect)} == {
+        "mechanism", "origin_stage", "root_cause", "x_mm", "y_mm", "z_frac", "length_mm",
+        "width_mm", "shape", "defect_id",
+    }  # fmt: skip
