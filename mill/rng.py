@@ -26,6 +26,13 @@ from numpy.random.bit_generator import ISeedSequence
 
 from mill.distributions import Sampler, _Spec
 
+_LITTLE_ENDIAN: dict[Any, np.dtype] = {
+    key: np.dtype(code)
+    for code, kinds in (("<u4", (np.uint32, "uint32")), ("<u8", (np.uint64, "uint64")))
+    for key in (*kinds, np.dtype(kinds[0]))
+}
+"""Little-endian word dtypes by the ways numpy names them (type, name or dtype)."""
+
 
 class _DigestSeed(ISeedSequence):
     """Four 64-bit seed words from a BLAKE2b digest, in numpy's seed-sequence interface."""
@@ -38,12 +45,14 @@ class _DigestSeed(ISeedSequence):
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         """The seed words asked for (256 bits: 4 × uint64 or 8 × uint32), read little-endian
         so that every platform gets the same values."""
-        dt = np.dtype(dtype)
-        words = np.frombuffer(self._digest, dtype=dt.newbyteorder("<"))
+        le = _LITTLE_ENDIAN.get(dtype)
+        if le is None:
+            le = np.dtype(dtype).newbyteorder("<")
+        words = np.frombuffer(self._digest, dtype=le)
         if not words.dtype.isnative:  # a big-endian machine: the same values, native order
-            words = words.astype(dt)
+            words = words.astype(np.dtype(dtype))
         if n_words > words.size:
-            raise ValueError(f"a digest seed holds {words.size} words of {dt}, not {n_words}")
+            raise ValueError(f"a digest seed holds {words.size} words of {le}, not {n_words}")
         return words[:n_words]
 
 

@@ -358,9 +358,7 @@ def roll_defects(
         elif d.mechanism == "centre_porosity":
             closure = math.sqrt(ratio ** (-porosity_closure_exponent))
             length, width = length * lam_l * closure, width * lam_w * closure
-        out.append(
-            d.moved(d.x_mm * lam_l, d.y_mm * lam_w, length, width)
-        )
+        out.append(d.moved(d.x_mm * lam_l, d.y_mm * lam_w, length, width))
     return out
 
 

@@ -59,6 +59,8 @@ def charpy_energy_j(
 
     Vectorised over ``temp_c``; at T = T50 it returns the midpoint (US + LS)/2.
     """
+    if isinstance(temp_c, float | int):  # one temperature (the simulation's call)
+        return lower_j + 0.5 * (upper_j - lower_j) * (1.0 + math.tanh((temp_c - t50_c) / width_c))
     t = np.asarray(temp_c, dtype=np.float64)
     kv = lower_j + 0.5 * (upper_j - lower_j) * (1.0 + np.tanh((t - t50_c) / width_c))
     return float(kv) if kv.ndim == 0 else kv
