@@ -29,6 +29,14 @@ def _err(message: str) -> None:
 
 
 # ---- mill run ------------------------------------------------------------------------------
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float, int], None] | None, Any]:
     """A progress bar in simulated days with the plates disposed so far (terminals only)."""
     if quiet or not sys.stderr.isatty():
@@ -108,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if not args.quiet:
-        print(f"run folder: {result.path}")
+        print(f"run folder: {_shown(result.path)}")
         print(
             f"simulated {sc.run.horizon_days:g} days (KPIs after a {sc.run.warmup_days:g}-day "
             f"warm-up) in {result.wall_s:.1f} s"

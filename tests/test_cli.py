@@ -126,6 +126,16 @@ def test_force_replaces_an_existing_folder(tmp_path: Path) -> None:
     assert tomllib.loads((out / "scenario.toml").read_text(encoding="utf-8"))["run"]["seed"] == 7
 
 
+def test_a_run_folder_inside_the_working_folder_is_shown_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the README quick start: ``run folder: runs/NAME-seedN``, not an absolute path."""
+    monkeypatch.chdir(tmp_path)
+    status, stdout, stderr = call("run", str(BASELINE), *tiny_args(), "--set=run.seed=3")
+    assert status == 0, stderr
+    assert stdout.splitlines()[0] == f"run folder: {Path('runs') / 'baseline-seed3'}"
+
+
 def test_run_prints_the_folder_and_headline_kpis_unless_quiet(tmp_path: Path) -> None:
     """A run says where its folder is and prints its headline KPIs; --quiet prints nothing."""
     status, stdout, stderr = call("run", str(BASELINE), *tiny_args(), "--out", str(tmp_path / "a"))
