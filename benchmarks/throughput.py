@@ -26,9 +26,10 @@ How the numbers are made:
   line runs as many jobs as the mill made plates, three times; the median run counts.
 * repeats: the N measurement (a mill run and, right after it in the same process, the bare
   line) is made ``--repeat`` times (default 3), each in a fresh interpreter. Each pair gives
-  a ratio; the pair with the median ratio is the one reported, and the spread is printed.
-  On a shared machine a load spike slows one side of one pair, so a single pair can be off
-  by ±20 %.
+  a ratio; the pair with the median ratio is the one reported (for an even count, the lower
+  of the two middle pairs), and the range is printed. On the shared 2-core development
+  machine single pairs of one build ranged 0.17–0.44 around a median near 0.25: a load
+  spike slows one side of one pair.
 
 Usage::
 
@@ -232,7 +233,7 @@ def report(
     scenario: Path, runs: list[dict[str, Any]], long: dict[str, Any] | None
 ) -> dict[str, Any]:
     ranked = sorted(runs, key=_ratio)
-    n = ranked[len(ranked) // 2]  # the pair with the median ratio
+    n = ranked[(len(ranked) - 1) // 2]  # the median pair (the lower one of two middles)
     bare = n["bare"]
     plates_s = n["plates"] / n["wall_s"]
     bare_s = bare["jobs"] / bare["wall_s"]

@@ -279,7 +279,8 @@ class _ConstantSampler(Sampler):
 def draw_uniform(rng: np.random.Generator, low: float, high: float) -> float:
     """One U(low, high) draw: numpy's own formula for ``Generator.uniform`` (low + (high −
     low)·U[0, 1)), so the same value from the same stream, without the per-call argument
-    checks that make the scalar call three times slower."""
+    checks that make the scalar call three times slower. The caller passes low ≤ high (the
+    model's constants); it is not checked."""
     return low + (high - low) * rng.random()
 
 

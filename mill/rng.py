@@ -43,14 +43,18 @@ class _DigestSeed(ISeedSequence):
         self._digest = digest
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
-        """The seed words asked for (256 bits: 4 × uint64 or 8 × uint32), read little-endian
-        so that every platform gets the same values."""
+        """The seed words asked for, read little-endian so that every platform gets the same
+        values. A digest holds 256 bits: at most 4 × uint64 or 8 × uint32 (PCG64 asks for
+        4 × uint64); other word types are refused, as ``SeedSequence`` refuses them."""
         le = _LITTLE_ENDIAN.get(dtype)
         if le is None:
-            le = np.dtype(dtype).newbyteorder("<")
+            try:
+                le = _LITTLE_ENDIAN[np.dtype(dtype)]
+            except (KeyError, TypeError):
+                raise ValueError(f"seed words must be uint32 or uint64, not {dtype!r}") from None
         words = np.frombuffer(self._digest, dtype=le)
         if not words.dtype.isnative:  # a big-endian machine: the same values, native order
-            words = words.astype(np.dtype(dtype))
+            words = words.astype(le.newbyteorder("="))
         if n_words > words.size:
             raise ValueError(f"a digest seed holds {words.size} words of {le}, not {n_words}")
         return words[:n_words]

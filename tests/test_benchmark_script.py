@@ -70,3 +70,9 @@ def test_the_reported_pair_is_the_one_with_the_median_ratio(
     out = capsys.readouterr().out
     assert "median of 3 runs, range 0.100–0.400" in out
     assert "NOT met" in out
+
+
+def test_an_even_number_of_pairs_reports_the_lower_middle_one(bench: ModuleType) -> None:
+    """With two middles, the lower ratio is reported: the aim is never met by rounding up."""
+    runs = [_pair(1000, w, 5000.0) for w in (1.0, 0.5, 2.0, 0.8)]  # ratios .2 .4 .1 .25
+    assert bench.report(SCRIPT, runs, None)["ratio"] == pytest.approx(0.2)

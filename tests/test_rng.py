@@ -178,6 +178,8 @@ def test_a_streams_seed_is_the_keyed_blake2b_digest_of_its_key() -> None:
     assert [(int(halves[2 * i + 1]) << 32) | int(halves[2 * i]) for i in range(4)] == words.tolist()
     with pytest.raises(ValueError, match="holds 4 words"):
         _DigestSeed(digest.digest()).generate_state(5, np.uint64)
+    with pytest.raises(ValueError, match="uint32 or uint64"):
+        _DigestSeed(digest.digest()).generate_state(1, np.float64)
 
 
 def test_a_seed_outside_64_bits_is_refused() -> None:

@@ -72,6 +72,7 @@ class Plant:
         self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
+        # the scenario is fixed for the run: its rule list keyed once, not per plate
         self.disposition_rules: dict[str, Rule] = {
             r.condition: r for r in sc.quality.disposition.rules
         }
@@ -146,8 +147,11 @@ class Plant:
         self.env.process(self._order_arrivals(self._orders()))
         self.env.process(release_process(self))
         # what exists now (scenario, plant, orders, modules) lives through the whole run: keep
-        # it out of the cyclic collector's full passes (each one walks every live object)
-        gc.freeze()
+        # it out of the cyclic collector's full passes (each one walks every live object).
+        # Left alone if the host process froze objects itself (e.g. before forking workers).
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         try:
             if progress is None:
                 self.env.run(until=self.horizon)
@@ -159,6 +163,7 @@ class Plant:
                     self.env.run(until=t)
                     progress(t, sum(self.ledger.plates_done.values()))
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
         for unit in self.units.values():
             unit.close()

@@ -86,15 +86,23 @@ def plate_eigenvalues(biot: float, n_terms: int = _N_TERMS) -> tuple[float, ...]
 
     Source: Incropera & DeWitt (2007) eq. 5.39c; Carslaw & Jaeger (1959) §3.11. Each root lies in
     ((n−1)π, (n−1)π + π/2), where f(ζ) = ζ·sin ζ − Bi·cos ζ is monotone. For n ≥ 2 all roots at
-    once: three steps of the fixed point ζ = (n−1)π + arctan(Bi/ζ) (a contraction there, factor
-    ≤ 1/(2π)) bring each within 1e-3, then Newton steps (f' = (1 + Bi)·sin ζ + ζ·cos ζ) converge
-    quadratically to machine precision; the first root by Brent's method and a Newton step.
+    once: a start at the fixed point ζ = (n−1)π + arctan(Bi/ζ) iterated four times (a
+    contraction there, factor ≤ 1/(2π)) brings each within 1e-3, then Newton steps
+    (f' = (1 + Bi)·sin ζ + ζ·cos ζ) converge quadratically to machine precision; the first root
+    by Brent's method and a Newton step. Bi = ∞ (and Bi so large that f(π/2) rounds to ≤ 0)
+    gives the fixed-temperature roots (n − ½)π. Bi is first rounded to 12 significant digits
+    (``_canonical_biot``).
     """
     return _eigenvalues(_canonical_biot(biot), n_terms)
 
 
 @lru_cache(maxsize=4096)
 def _eigenvalues(biot: float, n_terms: int) -> tuple[float, ...]:
+    """``plate_eigenvalues`` of a canonical Biot number (cached)."""
+    if n_terms <= 0:
+        return ()
+    if math.isinf(biot) or math.pi / 2.0 - biot * math.cos(math.pi / 2.0) <= 0.0:
+        return tuple(((np.arange(n_terms) + 0.5) * math.pi).tolist())
     kp = np.arange(1, n_terms, dtype=np.float64) * math.pi
     z = kp + np.arctan(biot / kp)
     for _ in range(3):
@@ -102,7 +110,14 @@ def _eigenvalues(biot: float, n_terms: int) -> tuple[float, ...]:
     for _ in range(3):
         s, c = np.sin(z), np.cos(z)
         z = z - (z * s - biot * c) / ((1.0 + biot) * s + z * c)
-    z0 = brentq(lambda x: x * math.sin(x) - biot * math.cos(x), 0.0, math.pi / 2.0, xtol=1e-15)
+    # ζ1 ≈ √Bi for small Bi: f(2√Bi) > 0, so [0, 2√Bi] brackets it and the tolerance can be
+    # relative to it (an absolute 1e-15 would be coarse for Bi → 0)
+    hi = min(math.pi / 2.0, 2.0 * math.sqrt(biot))
+    z0 = (
+        brentq(lambda x: x * math.sin(x) - biot * math.cos(x), 0.0, hi, xtol=1e-15 * hi)
+        if hi > 0.0
+        else 0.0
+    )
     s0, c0 = math.sin(z0), math.cos(z0)
     slope = (1.0 + biot) * s0 + z0 * c0
     if slope > 0.0:  # 0 only for Bi = 0, where the root is exactly 0

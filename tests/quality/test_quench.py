@@ -17,6 +17,7 @@ from mill.quality.quench import (
     half_temperature_time_s,
     martensite_hardness_hv,
     plate_eigenvalues,
+    plate_fourier_number,
 )
 
 NM400 = {"C": 0.18, "Si": 0.35, "Mn": 1.25, "Cr": 0.45, "Ni": 0.10, "Mo": 0.18}
@@ -52,6 +53,13 @@ def test_every_root_agrees_with_plain_bisection(biot: float) -> None:
     π/2 for Bi → ∞), agree with 60-step bisection to 1e-14 relative."""
     z = np.asarray(plate_eigenvalues(biot))
     assert np.allclose(z, _bisected_roots(biot, z.size), rtol=1e-14, atol=0.0)
+
+
+@pytest.mark.parametrize("biot", [math.inf, 1e17])
+def test_an_infinite_biot_number_gives_the_fixed_temperature_roots(biot: float) -> None:
+    """Bi → ∞ (the surface held at the quenchant temperature): ζ_n = (n − ½)π."""
+    assert np.allclose(plate_eigenvalues(biot, 5), (np.arange(5) + 0.5) * np.pi, rtol=1e-15)
+    assert 0.0 < plate_fourier_number(biot, 0.0, 0.5) < 1.0
 
 
 def test_a_zero_biot_number_gives_the_multiples_of_pi() -> None:
