@@ -17,7 +17,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 from scipy.special import j0, j1
 
-from mill.quality.quench import _is_scalar, plate_fourier_number
+from mill.quality.quench import is_scalar, plate_fourier_number
 
 __all__ = [
     "MARTENSITE_TRANSITION_EXPONENT",
@@ -233,7 +233,7 @@ def martensite_fraction(
        D_pos = D_crit, Grossmann's anchor).
     Vectorised over DI, thickness and depth (broadcast).
     """
-    if _is_scalar(ideal_diameter_mm) and _is_scalar(thickness_mm) and _is_scalar(depth_fraction):
+    if is_scalar(ideal_diameter_mm) and is_scalar(thickness_mm) and is_scalar(depth_fraction):
         return _martensite_fraction_scalar(
             float(ideal_diameter_mm),  # type: ignore[arg-type]
             float(thickness_mm),  # type: ignore[arg-type]

@@ -57,7 +57,7 @@ DEFAULT_HTC_W_M2K = 8000.0
 _N_TERMS = 240
 
 
-def _is_scalar(x: ArrayLike) -> bool:
+def is_scalar(x: ArrayLike) -> bool:
     """A plain number (checked first: np.ndim costs a microsecond) or a 0-d array."""
     return isinstance(x, float | int) or np.ndim(x) == 0
 
@@ -196,7 +196,7 @@ def cooling_rate_c_per_s(
     """
     if not t_start_c > at_c > t_water_c:
         raise ValueError("need t_start_c > at_c > t_water_c")
-    if _is_scalar(thickness_mm) and _is_scalar(depth_fraction):  # fast scalar path
+    if is_scalar(thickness_mm) and is_scalar(depth_fraction):  # fast scalar path
         return _rate_scalar(
             float(thickness_mm),  # type: ignore[arg-type]
             float(depth_fraction),  # type: ignore[arg-type]
