@@ -123,12 +123,10 @@ class Planner:
         in the rows (``_slab``), so this solves for it directly. The caller checks from two
         rows above it downwards, so float rounding here cannot change its answer; it only
         spares trying every row count from the mother-plate limit down."""
-        rw = max(
-            across * order.width_mm + (across - 1) * self.kerf + 2 * EDGE_ALLOWANCE_MM
-            + 2 * self.side_trim,
-            self.slab_w[0],
-        )  # fmt: skip
-        sw = min(max(round(rw / 50.0) * 50.0, self.slab_w[0]), self.slab_w[1])
+        # the slab's width and the rolled width do not depend on the rows: take them from a
+        # one-row grid, as ``_slab`` makes them
+        one_row = self._grid(order, across, 1)
+        rw, sw = one_row.rolled_width_mm, one_row.width_mm
         # slab length = t·rw·rl / ((1 − scale)·slab_t·sw), rl = along·(ln + kerf) − kerf + edges
         rl_max = self.slab_lmax * (1.0 - self.scale) * self.slab_t * sw / (order.thickness_mm * rw)
         fixed = 2 * EDGE_ALLOWANCE_MM + 2 * self.crop - self.kerf

@@ -29,15 +29,20 @@ from mill.quality.defects import Defect, is_internal
 Z90 = 1.2815515655446004  # Φ⁻¹(0.9)
 
 
+def _probit_sigma(a50_mm: float, a90_mm: float) -> float:
+    """σ of the probit POD curve through a50 and a90: (ln a90 − ln a50)/1.2816."""
+    if not 0.0 < a50_mm < a90_mm:
+        raise ValueError("need 0 < a50 < a90")
+    return (math.log(a90_mm) - math.log(a50_mm)) / Z90
+
+
 def pod(size_mm: ArrayLike, a50_mm: float, a90_mm: float) -> NDArray[np.float64]:
     """Probit POD (MIL-HDBK-1823A): Φ((ln a − ln a50)/σ), σ = (ln a90 − ln a50)/1.2816.
 
     Sizes ≤ 0 have POD 0. Array in, array out (a 0-d array for a scalar).
     """
-    if not 0.0 < a50_mm < a90_mm:
-        raise ValueError("need 0 < a50 < a90")
+    sigma = _probit_sigma(a50_mm, a90_mm)
     a = np.asarray(size_mm, dtype=float)
-    sigma = (math.log(a90_mm) - math.log(a50_mm)) / Z90
     with np.errstate(divide="ignore"):
         z = (np.log(np.where(a > 0, a, np.nan)) - math.log(a50_mm)) / sigma
     return np.asarray(np.where(a > 0, ndtr(z), 0.0), dtype=float)
@@ -46,11 +51,9 @@ def pod(size_mm: ArrayLike, a50_mm: float, a90_mm: float) -> NDArray[np.float64]
 def pod_one(size_mm: float, a50_mm: float, a90_mm: float) -> float:
     """``pod`` for one size, in plain floats (the simulation calls it per defect):
     Φ(z) = erfc(−z/√2)/2, the same probit curve."""
-    if not 0.0 < a50_mm < a90_mm:
-        raise ValueError("need 0 < a50 < a90")
+    sigma = _probit_sigma(a50_mm, a90_mm)
     if not size_mm > 0.0:
         return 0.0
-    sigma = (math.log(a90_mm) - math.log(a50_mm)) / Z90
     z = (math.log(size_mm) - math.log(a50_mm)) / sigma
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 

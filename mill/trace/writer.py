@@ -71,10 +71,8 @@ class TableWriter:
         self._commas = self._width - 1
         self._decimals = [c.decimals for c in cols]
         self._float_cols = [i for i, d in enumerate(self._decimals) if d is not None]
-        self._template = (
-            ",".join("{}" if d is None else f"{{:.{d}f}}" for d in self._decimals) + "\n"
-        )
         self._masked: dict[tuple[int, ...], str] = {}
+        self._template = self._mask(())  # the row with no gaps
         self._gappy = False
         # the cell-by-cell path: csv.writer's quoting, into the same buffer
         self._writer = csv.writer(_Appender(self._buf), lineterminator="\r\n")
@@ -151,7 +149,8 @@ class TableWriter:
 
     def _mask(self, missing: tuple[int, ...]) -> str:
         """The row template with the cells in ``missing`` empty (kept for the next row with
-        the same gaps; "" when too many different gap patterns have been seen)."""
+        the same gaps; "" when too many different gap patterns have been seen). ``()`` gives
+        the plain template."""
         if len(self._masked) >= _MAX_MASKS:
             return ""
         gaps = set(missing)
