@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,14 @@ EXIT_INVARIANT = 1
 
 class UserError(Exception):
     """An error the user can fix; printed without a traceback."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every partial folder is removed on the way."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _err(message: str) -> None:
@@ -57,6 +67,12 @@ def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float, int], N
         bar.refresh()
 
     return update, bar
+
+
+def _say_swept(swept: Sequence[Path]) -> None:
+    """Tell the user which leftovers of killed runs were cleaned up (on stderr)."""
+    for path in swept:
+        print(f"mill: removed {_shown(path)}, left by a run that was killed", file=sys.stderr)
 
 
 def _n(count: int, noun: str) -> str:
@@ -105,9 +121,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             n += 1
     if out.exists() and not args.force:
         raise UserError(f"output folder {out} exists (use --force to replace it)")
+    inputs = [Path(args.scenario)]
+    if sc.orders.source == "csv" and sc.orders.csv:
+        inputs.append(Path(sc.orders.csv))
     update, bar = _progress(sc.run.horizon_days * 1440.0, args.quiet)
     try:
-        result = run_scenario(sc, out, force=args.force, progress=update)
+        result = run_scenario(sc, out, force=args.force, progress=update, protect=inputs)
     except OutputExistsError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:  # e.g. the output path runs through a file, or the disk is full
@@ -116,6 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if not args.quiet:
+        _say_swept(result.swept)
         print(f"run folder: {_shown(result.path)}")
         print(
             f"simulated {sc.run.horizon_days:g} days (KPIs after a {sc.run.warmup_days:g}-day "
@@ -274,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         user_errors = (*user_errors, AnalysisError)
     except ImportError:
         pass
+    in_main = threading.current_thread() is threading.main_thread()  # signals: main thread only
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         return int(args.func(args))
     except user_errors as exc:
@@ -283,7 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted; no run folder was written")
         return 130
+    except Terminated:
+        _err("terminated (SIGTERM); no run folder was written")
+        return 128 + signal.SIGTERM
     except BrokenPipeError:  # e.g. `mill trace ... | head`: the reader left, nothing to say
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)

@@ -107,16 +107,18 @@ def test_run_refuses_an_existing_folder_without_force_and_leaves_it_untouched(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-def test_force_replaces_an_existing_folder(tmp_path: Path) -> None:
-    """``--force`` swaps the old folder for the new run and leaves no temporary siblings."""
+def test_force_replaces_an_existing_run_folder(tmp_path: Path) -> None:
+    """``--force`` swaps an old run folder for the new run and leaves no temporary siblings
+    (what it may not replace is pinned in test_force_and_leftovers.py)."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "notes.txt").write_text("old", encoding="utf-8")
+    status, _, stderr = call("run", str(BASELINE), *tiny_args(), "--out", str(out), "--quiet")
+    assert status == 0, stderr
+    (out / "report.html").write_text("old", encoding="utf-8")
     status, _, stderr = call(
         "run", str(BASELINE), *tiny_args(), "--seed", "7", "--out", str(out), "--force", "--quiet"
     )
     assert status == 0, stderr
-    assert not (out / "notes.txt").exists()
+    assert not (out / "report.html").exists()
     names = {p.name for p in out.iterdir()}
     assert {"manifest.json", "summary.json", "scenario.toml"} <= names
     assert {f"{t}.csv" for t in TABLES} <= names

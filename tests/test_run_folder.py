@@ -77,6 +77,7 @@ def test_force_keeps_the_old_folder_until_the_new_one_is_complete(tmp_path: Path
     old = tmp_path / "run"
     old.mkdir()
     (old / "old.txt").write_text("old", encoding="utf-8")
+    (old / "manifest.json").write_text('{"mill_version": "0.0.1"}', encoding="utf-8")
     with RunFolder(old, force=True) as folder:
         assert (old / "old.txt").exists()
         folder.close_tables()
@@ -140,13 +141,13 @@ def test_a_forced_run_that_fails_leaves_the_old_folder_intact(
     """``--force`` does not destroy the previous run when the new one fails."""
     old = tmp_path / "run"
     old.mkdir()
-    (old / "manifest.json").write_text("{}", encoding="utf-8")
+    (old / "manifest.json").write_text('{"mill_version": "0"}', encoding="utf-8")
     _fail_after_two_hours(monkeypatch)
     with pytest.raises(RuntimeError):
         run_scenario(load_scenario(BASELINE, TINY), old, force=True)
     assert entries(tmp_path) == ["run"]
     assert entries(old) == ["manifest.json"]
-    assert (old / "manifest.json").read_text(encoding="utf-8") == "{}"
+    assert (old / "manifest.json").read_text(encoding="utf-8") == '{"mill_version": "0"}'
 
 
 def test_a_failed_run_through_the_cli_leaves_no_folder(

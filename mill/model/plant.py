@@ -26,7 +26,7 @@ from mill.rng import Streams
 from mill.scenario import Scenario
 from mill.scenario.plant import Unit as UnitSpec
 from mill.scenario.quality import Rule
-from mill.trace.writer import RunFolder
+from mill.trace.folder import RunFolder
 
 
 class Plant:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +19,7 @@ from mill.model.records import Records
 from mill.model.summary import invariants, summary, unit_stats
 from mill.model.testing import Lab
 from mill.scenario import Scenario, ScenarioError, dump_scenario, scenario_hash
-from mill.trace.writer import RunFolder
+from mill.trace.folder import RunFolder
 
 PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pydantic")
 
@@ -32,6 +32,8 @@ class RunResult:
     summary: dict[str, Any]
     invariants: dict[str, Any]
     wall_s: float
+    swept: list[Path]
+    """Partial folders of killed runs removed from the output's parent before this run."""
 
 
 def check_scenario(sc: Scenario) -> None:
@@ -59,11 +61,15 @@ def run_scenario(
     out: str | Path,
     force: bool = False,
     progress: Callable[[float, int], None] | None = None,
+    protect: Iterable[Path] = (),
 ) -> RunResult:
-    """Simulate ``sc`` and write its run folder at ``out`` atomically."""
+    """Simulate ``sc`` and write its run folder at ``out`` atomically.
+
+    ``force`` replaces an existing run folder (never one holding a path in ``protect``, the
+    working folder or a folder that is not mill's: see ``mill.trace.folder``)."""
     check_scenario(sc)
     t0 = time.perf_counter()
-    with RunFolder(out, force=force) as folder:
+    with RunFolder(out, force=force, protect=protect) as folder:
         folder.write_text("scenario.toml", dump_scenario(sc))
         plant = Plant(sc, folder)
         plant.records = Records(plant)
@@ -93,4 +99,4 @@ def run_scenario(
         }
         folder.write_json("manifest.json", manifest)
         path = folder.commit()
-    return RunResult(path, summ, inv, wall)
+    return RunResult(path, summ, inv, wall, folder.swept)

@@ -1,7 +1,8 @@
 """Record schemas, streaming writers and the atomic run folder (no SimPy here)."""
 
+from mill.trace.folder import OutputExistsError, RunFolder, check_replaceable, is_mill_folder
 from mill.trace.schema import TABLES, Column, column_names
-from mill.trace.writer import OutputExistsError, RunFolder, TableWriter
+from mill.trace.writer import TableWriter
 
 __all__ = [
     "TABLES",
@@ -9,5 +10,7 @@ __all__ = [
     "OutputExistsError",
     "RunFolder",
     "TableWriter",
+    "check_replaceable",
     "column_names",
+    "is_mill_folder",
 ]

@@ -1,4 +1,4 @@
-"""Streaming CSV writers and the atomic run folder.
+"""Streaming CSV table writers (the run folder that holds them is ``mill.trace.folder``).
 
 Rows go to disk as the run produces them, in blocks of a few hundred lines, so memory does not
 grow with run length. Each table formats its rows with one precompiled template built from the
@@ -6,24 +6,16 @@ data dictionary (floats fixed-point with the column's decimals): about 2 µs for
 events row, 10–20 µs for a 64-column plates row. A row the template cannot take as it is (a
 missing or non-finite value, text that needs CSV quoting) goes through ``csv.writer`` cell by
 cell with the same formats, so the bytes do not depend on the path.
-
-The run folder is built under a temporary sibling name and renamed into place only when
-complete, so an interrupted or failed run leaves no folder that looks complete (DESIGN.md,
-the run folder).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import hashlib
-import json
 import math
 import numbers
-import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from mill.trace.schema import TABLES, Column
@@ -47,10 +39,6 @@ def _cell(value: Any, decimals: int | None) -> str:
         except (ValueError, TypeError):  # text in a float column: written as it is
             return str(value)
     return str(value)
-
-
-class OutputExistsError(Exception):
-    """The output folder exists and ``force`` was not given."""
 
 
 class TableWriter:
@@ -175,6 +163,14 @@ class TableWriter:
             self.flush()
             self._fh.close()
 
+    def discard(self) -> None:
+        """Close the file without writing what is buffered, whatever state the disk is in (the
+        abort path: a full disk must not stop the partial folder from being removed)."""
+        self._buf.clear()
+        # the close flushes the file object's own buffer: a full disk raises here
+        with contextlib.suppress(OSError):
+            self._fh.close()
+
 
 class _Appender:
     """A file-like ``write`` for ``csv.writer`` that appends each record to a TableWriter's
@@ -189,78 +185,3 @@ class _Appender:
 
     def write(self, record: str) -> None:
         self._buf.append(record[:-2] + "\n")
-
-
-class RunFolder:
-    """A run folder under construction: tables stream into a temporary folder, then
-    ``commit`` writes the JSON files and renames it to its final name atomically."""
-
-    def __init__(self, out: str | Path, force: bool = False) -> None:
-        self.final = Path(out).resolve()
-        if self.final.exists() and not force:
-            raise OutputExistsError(f"{self.final} exists (use --force to replace it)")
-        self.force = force
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.final.parent / f".{self.final.name}.partial-{os.getpid()}"
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir()
-        self.tables: dict[str, TableWriter] = {
-            name: TableWriter(name, self.tmp / f"{name}.csv") for name in TABLES
-        }
-        self._committed = False
-
-    def __getitem__(self, table: str) -> TableWriter:
-        return self.tables[table]
-
-    def write_text(self, name: str, text: str) -> None:
-        """Write a text file (e.g. the effective scenario) into the folder."""
-        (self.tmp / name).write_text(text, encoding="utf-8")
-
-    def write_json(self, name: str, data: Any) -> None:
-        """Write a JSON file with sorted keys (stable bytes)."""
-        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-        (self.tmp / name).write_text(text + "\n", encoding="utf-8")
-
-    def close_tables(self) -> dict[str, int]:
-        """Close every table; returns the row count of each."""
-        for writer in self.tables.values():
-            writer.close()
-        return {name: w.rows for name, w in self.tables.items()}
-
-    def checksums(self) -> dict[str, str]:
-        """SHA-256 of every file written so far."""
-        out: dict[str, str] = {}
-        for path in sorted(self.tmp.iterdir()):
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return out
-
-    def commit(self) -> Path:
-        """Rename the finished folder into place (replacing an old one when forced)."""
-        old: Path | None = None
-        if self.final.exists():
-            old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
-            self.final.rename(old)
-        self.tmp.rename(self.final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        self._committed = True
-        return self.final
-
-    def abort(self) -> None:
-        """Remove the partial folder (after a failure or interrupt)."""
-        for writer in self.tables.values():
-            writer.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def __enter__(self) -> RunFolder:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if not self._committed:
-            self.abort()
