@@ -138,27 +138,29 @@ def validate(data: dict[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_messages(exc)) from None
+        raise ScenarioError(error_messages(exc)) from None
 
 
-def _messages(exc: ValidationError) -> list[str]:
+def error_messages(exc: ValidationError, root: type[BaseModel] = Scenario) -> list[str]:
+    """One line per problem, each naming its dotted field path, with "did you mean" for an
+    unknown key (``root`` is the model that was validated: a scenario or an experiment)."""
     out: list[str] = []
     for err in exc.errors():
         raw = [str(p).replace("\n", "\\n") for p in err["loc"]]
         raw = [p for p in raw if not p.startswith("function-")]
         # a discriminated union puts the tag ('normal', ...) into the location: drop it
         loc = [p for p in raw if p not in _DIST_KINDS]
-        text = _describe(err, raw)
+        text = _describe(err, raw, root)
         # cross-field checks of the root model name their own paths
         out.append(f"{'.'.join(loc)}: {text}" if loc else text)
     return out
 
 
-def _describe(err: Any, loc: list[str]) -> str:
+def _describe(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     kind = err["type"]
     msg = str(err["msg"])
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         hint = difflib.get_close_matches(loc[-1], allowed, n=1) if allowed else []
         tail = f"; did you mean {hint[0]!r}?" if hint else ""
         return f"unknown field{tail}"
@@ -190,9 +192,9 @@ def _model_of(annotation: Any, next_part: str | None) -> Any:
     return annotation
 
 
-def _allowed_keys(loc: list[str]) -> list[str]:
+def _allowed_keys(loc: list[str], root: type[BaseModel]) -> list[str]:
     """Field names of the model at ``loc``, best effort (for 'did you mean')."""
-    model: Any = Scenario
+    model: Any = root
     for i, part in enumerate(loc):
         if isinstance(model, tuple):  # a dict: ``part`` is a key, the value type follows
             model = _model_of(model[1], loc[i + 1] if i + 1 < len(loc) else None)
@@ -233,6 +235,7 @@ __all__ = [
     "ScenarioError",
     "apply_override",
     "dump_scenario",
+    "error_messages",
     "load_scenario",
     "parse_override",
     "scenario_hash",

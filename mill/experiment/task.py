@@ -1,0 +1,184 @@
+"""One replication of one design point: run it, read its KPIs, keep what was asked for.
+
+A task is plain data (picklable), so the same function runs in the calling process, in a local
+worker process or on a Dask worker, and makes the same bytes in each (the seed is in the task,
+nothing is taken from the worker's state).
+
+Besides the run folder, each replication leaves ``kpis.json``: every scalar KPI of its
+``summary.json`` (dotted paths), the table KPIs below, and its WIP series for the warm-up
+check, so that ``--keep summary`` can drop the tables and the experiment still has all it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from mill.analysis import load_run, wip_throughput
+from mill.model import run_scenario
+from mill.scenario import Scenario
+from mill.trace.folder import leftover_path
+
+KPI_FILE = "kpis.json"
+KEPT_WITH_SUMMARY = ("manifest.json", "summary.json", KPI_FILE)
+"""What ``--keep summary`` leaves of a run folder."""
+WIP_STEP_MIN = 60.0
+"""Sampling step of the WIP series used by the MSER-5 warm-up check."""
+
+Status = Literal["ok", "failed", "invariant_violated"]
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """What a worker needs to make one replication."""
+
+    run_id: str
+    point: str
+    replication: int
+    seed: int
+    scenario: Scenario
+    keep: Literal["all", "summary"] = "all"
+
+
+@dataclass
+class RunOutcome:
+    """What became of a replication (also what ``kpis.json`` holds)."""
+
+    run_id: str
+    point: str
+    replication: int
+    seed: int
+    status: Status
+    wall_s: float = 0.0
+    error: str = ""
+    traceback: str = ""
+    kpis: dict[str, float] = field(default_factory=dict)
+    wip_t: list[float] = field(default_factory=list)
+    checksums_sha256: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True, allow_nan=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> RunOutcome:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return cls(**data)
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, float]:
+    """Every number in a nested mapping under its dotted path (lists and text skipped)."""
+    out: dict[str, float] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+    elif isinstance(data, int | float):  # bool is an int: True counts 1
+        out[prefix[:-1]] = float(data)
+    elif data is None and prefix:
+        out[prefix[:-1]] = float("nan")
+    return out
+
+
+def table_kpis(folder: Path) -> tuple[dict[str, float], list[float]]:
+    """KPIs that ``summary.json`` does not hold, from the run's tables (released plates in
+    the KPI window), and the WIP series (tonnes in process, every ``WIP_STEP_MIN``):
+
+    - ``ut_rejects_pct``: released plates cut out and re-sized or downgraded on UT (reason
+      RESIZED or UT-*), % of released plates;
+    - ``ut_indications_per_plate``: confirmed UT indications per released plate;
+    - ``charpy_true_j.GRADE``: mean true Charpy energy of released plates by grade;
+    - ``hardness_true_hbw.GRADE``: mean true surface hardness of released plates by grade.
+    """
+    run = load_run(folder)
+    p = run.plates
+    rel = p[
+        p["in_window"].astype(bool) & p["disposition"].astype(str).isin(["prime", "downgraded"])
+    ]
+    out: dict[str, float] = {}
+    n = len(rel)
+    reason = rel["reason"].astype("string").fillna("")
+    out["ut_rejects_pct"] = 100.0 * float(reason.str.match("RESIZED|UT").sum()) / n if n else np.nan
+    out["ut_indications_per_plate"] = float(rel["ut_indications"].mean()) if n else np.nan
+    for grade, g in rel.groupby(rel["grade_ordered"].astype(str)):
+        out[f"charpy_true_j.{grade}"] = float(g["charpy_true_j"].mean())
+        out[f"hardness_true_hbw.{grade}"] = float(g["hardness_true_hbw"].mean())
+    wip = wip_throughput(run, step_min=WIP_STEP_MIN)["wip_t"].to_numpy(dtype=float)
+    return out, [round(float(v), 3) for v in wip]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file by a temporary sibling and a rename, so a reader never sees half of it."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_task(task: RunTask, out: Path) -> RunOutcome:
+    """Run ``task`` into the run folder ``out`` (replacing a folder left by an earlier attempt);
+    never raises for a failing run: the outcome says what went wrong."""
+    t0 = time.perf_counter()
+    sc = task.scenario.model_copy(
+        update={"run": task.scenario.run.model_copy(update={"seed": task.seed})}
+    )
+    outcome = RunOutcome(task.run_id, task.point, task.replication, task.seed, "ok")
+    try:
+        result = run_scenario(sc, out, force=out.exists())
+        kpis, wip = table_kpis(out)
+        outcome.kpis = {**flatten(result.summary), **kpis}
+        outcome.wip_t = wip
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        outcome.checksums_sha256 = manifest["checksums_sha256"]
+        if not result.invariants["ok"]:
+            bad = [k for k, v in result.invariants.items() if isinstance(v, dict) and not v["ok"]]
+            outcome.status = "invariant_violated"
+            outcome.error = f"invariant violated: {', '.join(bad)}"
+    except Exception as exc:  # a failing run is recorded, the others go on (issue: faults)
+        outcome.status = "failed"
+        outcome.error = "".join(traceback.format_exception_only(exc)).strip()
+        outcome.traceback = "".join(traceback.format_exception(exc))
+    outcome.wall_s = round(time.perf_counter() - t0, 3)
+    if out.is_dir():
+        if task.keep == "summary":
+            for entry in out.iterdir():
+                if entry.name not in KEPT_WITH_SUMMARY:
+                    entry.unlink()
+        write_atomic(out / KPI_FILE, outcome.to_json())
+    return outcome
+
+
+def run_task_detached(task: RunTask) -> tuple[RunOutcome, dict[str, bytes]]:
+    """Run ``task`` in a temporary folder of the worker and return its outcome and files: for
+    a Dask worker on another machine, whose disk the experiment folder is not on."""
+    with tempfile.TemporaryDirectory(prefix="mill-run-") as tmp:
+        out = Path(tmp) / task.run_id
+        outcome = run_task(task, out)
+        files = {p.name: p.read_bytes() for p in sorted(out.iterdir())} if out.is_dir() else {}
+    return outcome, files
+
+
+def place_files(files: dict[str, bytes], out: Path) -> None:
+    """Write a detached run's files as the run folder ``out``, by a temporary sibling and a
+    rename (the write-then-rename rule of run folders)."""
+    tmp = leftover_path(out)
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
