@@ -2,8 +2,11 @@
 run's KPI accumulators, and the invariants every run checks (DESIGN.md).
 
 Mass balance: tonnes cast = prime + downgraded + scrap + yield loss + work in progress, with
-work in progress summed from the live entities, not derived. Memory stays flat: only live
-entities are held, and lead times go into fixed-width histograms.
+work in progress summed from the live entities, not derived. Traceability: each piece is
+made from the piece its id extends (slab from heat, mother from slab, plate from mother, a
+re-sized plate from the plate it was), and a plate leaves naming a heat that was cast.
+Memory stays flat: only live entities are held, and lead times go into fixed-width
+histograms.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ class Ledger:
         self.plates_created = 0
         self.plates_done = Counter[str]()
         self.violations: list[str] = []
+        self.trace_violations: list[str] = []
         # KPI window accumulators
         self._last = 0.0
         self.int_live_t = 0.0
@@ -104,8 +108,14 @@ class Ledger:
         self._add_edge(self._edge_line(parent, child, relation, mass, self.plant.env.now))
 
     # ---- flow of material --------------------------------------------------------------
+    def _traced(self, child: str, parent: str, made_from: object, expected: object) -> None:
+        """Traceability: ``child`` extends its parent's id and was made from that parent."""
+        if made_from is not expected or not child.startswith(parent):
+            self.trace_violations.append(f"{child}: not made from {parent}")
+
     def cast(self, slab: Slab) -> None:
         heat = slab.heat
+        self._traced(slab.slab_id, f"{heat.heat_id}-S", heat, heat)
         if heat.heat_id not in self.heat_open:
             self.heat_open[heat.heat_id] = sum(m.count for s in heat.plan.slabs for m in s.mothers)
         self.cast_t += slab.mass_t
@@ -128,6 +138,7 @@ class Ledger:
         self.out_t["loss"] += scale
         self.out_t["scrap"] += scrap
         for m in mothers:
+            self._traced(m.mother_id, f"{slab.slab_id}-M", m.slab, slab)
             self._add(m.mother_id, m, m.mass_t)
             self._edge(slab.slab_id, m.mother_id, "rolled", m.mass_t)
         self._edge(slab.slab_id, f"{slab.slab_id}-X", "scrap", scrap)
@@ -152,6 +163,7 @@ class Ledger:
             self.heat_open[mother.slab.heat.heat_id] -= mother.plan.count - len(plates)
         self.out_t["scrap"] += scrap
         for p in plates:
+            self._traced(p.plate_id, f"{mother.mother_id}-P", p.mother, mother)
             self._add(p.plate_id, p, p.mass_t)
             self._edge(mother.mother_id, p.plate_id, "cut", p.mass_t)
             self.plates_created += 1
@@ -165,6 +177,7 @@ class Ledger:
         self, plate: Plate, old_id: str, new_id: str, new_mass: float, removed: list
     ) -> None:
         scrap = plate.mass_t - new_mass
+        self._traced(new_id, f"{old_id.split('R')[0]}R", plate, plate)
         self._remove(old_id, plate.mass_t)
         self._add(new_id, plate, new_mass)
         self.out_t["scrap"] += scrap
@@ -207,6 +220,8 @@ class Ledger:
         if now >= self.plant.warmup:
             self._kpi(plate, nonconforming)
         heat_id = plate.mother.slab.heat.heat_id
+        if heat_id not in self.heat_open or not plate.plate_id.startswith(f"{heat_id}-"):
+            self.trace_violations.append(f"{plate.plate_id}: does not trace to heat {heat_id}")
         self.heat_open[heat_id] -= 1
         if self.heat_open[heat_id] == 0:
             del self.heat_open[heat_id]

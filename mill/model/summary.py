@@ -29,7 +29,7 @@ def unit_stats(plant: Plant) -> UnitStats:
 
 
 def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
-    """Check mass balance, plate conservation, genealogy and Little's law; report each."""
+    """Check mass balance, plate conservation, traceability and Little's law; report each."""
     lg = plant.ledger
     out: dict[str, Any] = {}
     accounted = (
@@ -62,6 +62,11 @@ def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
         "wip": live_plates,
         "ok": lg.plates_created == done + live_plates and not lg.violations,
         "violations": lg.violations[:20],
+    }
+    out["traceability"] = {
+        "plates": lg.plates_created,
+        "ok": not lg.trace_violations,
+        "violations": lg.trace_violations[:20],
     }
     little: dict[str, Any] = {}
     ok = True
