@@ -10,27 +10,92 @@ scalar numpy draw costs ~0.8 µs and an iterated block ~0.1 µs (see DESIGN.md, 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from scipy import special, stats
+
+_REDRAW_ROUNDS = 64
+"""Rounds of redrawing a truncated spec's out-of-range draws before the last clip (a field
+accepts a truncation only when at most 0.1 % of the mass is cut, so one round is the rule)."""
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    _range: tuple[float, float] | None = PrivateAttr(default=None)
+
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values of the distribution as written (no field truncation)."""
+        raise NotImplementedError
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
-        raise NotImplementedError
+        """Draw ``n`` values; a spec truncated to a field's range never leaves it: a draw
+        outside is drawn again (exact truncation), so draws inside are the untruncated ones."""
+        x = self._draw(rng, n)
+        if self._range is None:
+            return x
+        lo, hi = self._range
+        bad = ~((x >= lo) & (x <= hi))  # NaN counts as outside
+        rounds = 0
+        while rounds < _REDRAW_ROUNDS and bad.any():
+            x = np.array(x, dtype=float)
+            x[bad] = self._draw(rng, int(bad.sum()))
+            bad = ~((x >= lo) & (x <= hi))
+            rounds += 1
+        if bad.any():  # unreachable for a spec a field accepted; the range still holds
+            x = np.clip(np.nan_to_num(x, nan=lo), lo, hi)
+        return x
 
     def mean(self) -> float:
-        """Theoretical mean of the distribution."""
+        """Theoretical mean of the distribution as written (``inf`` if it overflows)."""
         raise NotImplementedError
+
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take (infinite for an open tail)."""
+        raise NotImplementedError
+
+    def outside(self, lo: float, hi: float) -> float:
+        """Probability that a draw of the spec as written falls outside [lo, hi]."""
+        raise NotImplementedError
+
+    @property
+    def open_tailed(self) -> bool:
+        """True for kinds whose support is unbounded and that have no truncated form to
+        write (log-normal, exponential, Weibull, gamma)."""
+        return False
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The field range this spec is truncated to, or None."""
+        return self._range
+
+    def truncated(self, lo: float, hi: float) -> Self:
+        """This spec with its draws truncated to [lo, hi] (the dump is unchanged)."""
+        out = self.model_copy()
+        out._range = (float(lo), float(hi))
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        # equal specs are the same distribution as written; a field's truncation is not part
+        # of what the scenario says (a frozen spec's hash ignores it too)
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     def sampler(self, rng: np.random.Generator, block: int = 1024) -> Sampler:
         """A fast scalar sampler over this spec and a generator."""
         return Sampler(self, rng, block)
+
+
+def _point(value: float, lo: float, hi: float) -> float:
+    return 0.0 if lo <= value <= hi else 1.0
+
+
+def _frozen_outside(frozen: Any, lo: float, hi: float) -> float:
+    """P(X < lo) + P(X > hi) of a frozen scipy distribution."""
+    return float(min(1.0, frozen.cdf(lo) + frozen.sf(hi)))
 
 
 class Constant(_Spec):
@@ -39,11 +104,17 @@ class Constant(_Spec):
     kind: Literal["constant"] = "constant"
     value: float
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
 
     def mean(self) -> float:
         return self.value
+
+    def support(self) -> tuple[float, float]:
+        return self.value, self.value
+
+    def outside(self, lo: float, hi: float) -> float:
+        return _point(self.value, lo, hi)
 
     def sampler(self, rng: np.random.Generator, block: int = 1024) -> Sampler:
         return _ConstantSampler(self.value)  # nothing random: no generator, no arrays
@@ -60,13 +131,24 @@ class Uniform(_Spec):
     def _order(self) -> Uniform:
         if self.high < self.low:
             raise ValueError("high must be >= low")
+        if not math.isfinite(self.high - self.low):
+            raise ValueError("high - low must be a finite number")
         return self
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
     def mean(self) -> float:
         return 0.5 * (self.low + self.high)
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def outside(self, lo: float, hi: float) -> float:
+        if self.high == self.low:
+            return _point(self.low, lo, hi)
+        cut = max(0.0, min(lo, self.high) - self.low) + max(0.0, self.high - max(hi, self.low))
+        return min(1.0, cut / (self.high - self.low))
 
 
 class Triangular(_Spec):
@@ -81,13 +163,25 @@ class Triangular(_Spec):
     def _order(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError("needs low <= mode <= high and low < high")
+        if not math.isfinite(self.high - self.low):
+            raise ValueError("high - low must be a finite number")
         return self
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.triangular(self.low, self.mode, self.high, n)
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        # numpy's inverse-CDF formula can round past low or high on a tiny range (1e-162
+        # wide): the clip changes nothing else (every other draw is already inside)
+        return np.clip(rng.triangular(self.low, self.mode, self.high, n), self.low, self.high)
 
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3.0
+
+    def support(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def outside(self, lo: float, hi: float) -> float:
+        width = self.high - self.low
+        frozen = stats.triang(c=(self.mode - self.low) / width, loc=self.low, scale=width)
+        return _frozen_outside(frozen, lo, hi)
 
 
 class Normal(_Spec):
@@ -99,7 +193,7 @@ class Normal(_Spec):
     low: float | None = None
     high: float | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+    model_config = ConfigDict(populate_by_name=True)
 
     @model_validator(mode="after")
     def _bounds(self) -> Normal:
@@ -117,21 +211,43 @@ class Normal(_Spec):
         b = math.inf if self.high is None else (self.high - self.mean_) / self.sd
         return a, b
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         if self.sd == 0:
             return np.full(n, self.mean_)
         if self.low is None and self.high is None:
             return rng.normal(self.mean_, self.sd, n)
         a, b = self._ab()
-        return np.asarray(
-            stats.truncnorm.rvs(a, b, loc=self.mean_, scale=self.sd, size=n, random_state=rng)
+        x = np.asarray(
+            stats.truncnorm.rvs(a, b, loc=self.mean_, scale=self.sd, size=n, random_state=rng),
+            dtype=float,
         )
+        # far in a tail scipy's inversion can round past a bound (or give NaN): the bounds
+        # are exact, so such a draw is put on the bound it passed
+        lo = -math.inf if self.low is None else self.low
+        hi = math.inf if self.high is None else self.high
+        fill = lo if a > 0 else (hi if b < 0 else self.mean_)
+        return np.clip(np.where(np.isnan(x), fill, x), lo, hi)
 
     def mean(self) -> float:
         if self.sd == 0 or (self.low is None and self.high is None):
             return self.mean_
         a, b = self._ab()
         return float(stats.truncnorm.mean(a, b, loc=self.mean_, scale=self.sd))
+
+    def support(self) -> tuple[float, float]:
+        if self.sd == 0:
+            return self.mean_, self.mean_
+        lo = -math.inf if self.low is None else self.low
+        hi = math.inf if self.high is None else self.high
+        return lo, hi
+
+    def outside(self, lo: float, hi: float) -> float:
+        if self.sd == 0:
+            return _point(self.mean_, lo, hi)
+        if self.low is None and self.high is None:
+            return _frozen_outside(stats.norm(self.mean_, self.sd), lo, hi)
+        a, b = self._ab()
+        return _frozen_outside(stats.truncnorm(a, b, loc=self.mean_, scale=self.sd), lo, hi)
 
 
 class LogNormal(_Spec):
@@ -141,11 +257,26 @@ class LogNormal(_Spec):
     median: float = Field(gt=0)
     sigma_ln: float = Field(ge=0)
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.lognormal(math.log(self.median), self.sigma_ln, n)
 
     def mean(self) -> float:
-        return self.median * math.exp(0.5 * self.sigma_ln**2)
+        try:  # median·exp(σ²/2) overflows a float from σ ≈ 37.7
+            return self.median * math.exp(0.5 * self.sigma_ln**2)
+        except OverflowError:
+            return math.inf
+
+    @property
+    def open_tailed(self) -> bool:
+        return self.sigma_ln > 0
+
+    def support(self) -> tuple[float, float]:
+        return (self.median, self.median) if self.sigma_ln == 0 else (0.0, math.inf)
+
+    def outside(self, lo: float, hi: float) -> float:
+        if self.sigma_ln == 0:
+            return _point(self.median, lo, hi)
+        return _frozen_outside(stats.lognorm(s=self.sigma_ln, scale=self.median), lo, hi)
 
 
 class Exponential(_Spec):
@@ -154,13 +285,23 @@ class Exponential(_Spec):
     kind: Literal["exponential"] = "exponential"
     mean_: float = Field(alias="mean", gt=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+    model_config = ConfigDict(populate_by_name=True)
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean_, n)
 
     def mean(self) -> float:
         return self.mean_
+
+    @property
+    def open_tailed(self) -> bool:
+        return True
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, math.inf
+
+    def outside(self, lo: float, hi: float) -> float:
+        return _frozen_outside(stats.expon(scale=self.mean_), lo, hi)
 
 
 class Weibull(_Spec):
@@ -170,11 +311,22 @@ class Weibull(_Spec):
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.scale * rng.weibull(self.shape, n)
 
     def mean(self) -> float:
-        return self.scale * float(special.gamma(1.0 + 1.0 / self.shape))
+        with np.errstate(over="ignore"):
+            return self.scale * float(special.gamma(1.0 + 1.0 / self.shape))
+
+    @property
+    def open_tailed(self) -> bool:
+        return True
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, math.inf
+
+    def outside(self, lo: float, hi: float) -> float:
+        return _frozen_outside(stats.weibull_min(self.shape, scale=self.scale), lo, hi)
 
 
 class Gamma(_Spec):
@@ -184,11 +336,21 @@ class Gamma(_Spec):
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.gamma(self.shape, self.scale, n)
 
     def mean(self) -> float:
         return self.shape * self.scale
+
+    @property
+    def open_tailed(self) -> bool:
+        return True
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, math.inf
+
+    def outside(self, lo: float, hi: float) -> float:
+        return _frozen_outside(stats.gamma(self.shape, scale=self.scale), lo, hi)
 
 
 class Empirical(_Spec):
@@ -203,23 +365,31 @@ class Empirical(_Spec):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError("weights must have as many entries as values")
-            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
-                raise ValueError("weights must be non-negative with a positive sum")
+            if any(w < 0 for w in self.weights) or not 0 < sum(self.weights) < math.inf:
+                raise ValueError("weights must be non-negative with a positive, finite sum")
         return self
 
-    def _p(self) -> np.ndarray | None:
+    def _p(self) -> np.ndarray:
         if self.weights is None:
-            return None
+            return np.full(len(self.values), 1.0 / len(self.values))
         w = np.asarray(self.weights, dtype=float)
         return w / w.sum()
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.choice(np.asarray(self.values, dtype=float), size=n, p=self._p())
+    def _draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        p = None if self.weights is None else self._p()
+        return rng.choice(np.asarray(self.values, dtype=float), size=n, p=p)
 
     def mean(self) -> float:
-        p = self._p()
         v = np.asarray(self.values, dtype=float)
-        return float(v.mean() if p is None else (v * p).sum())
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(v.mean() if self.weights is None else (v * self._p()).sum())
+
+    def support(self) -> tuple[float, float]:
+        return min(self.values), max(self.values)
+
+    def outside(self, lo: float, hi: float) -> float:
+        v = np.asarray(self.values, dtype=float)
+        return float(self._p()[(v < lo) | (v > hi)].sum())
 
 
 Dist = Annotated[

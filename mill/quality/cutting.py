@@ -8,13 +8,13 @@ Welding Handbook Table 11.4 (oxy-fuel preheat by grade and thickness), both via 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 
 import numpy as np
 
 from mill.distributions import draw_uniform
 from mill.quality.defects import Defect, DefectRates, _lognormal, _new
+from mill.scenario.products import preheat_class
 
 
 def cut_edge_defects(
@@ -74,10 +74,10 @@ def required_preheat_c(grade: str, thickness_mm: float) -> float:
     Bands are half-open [lower, upper) except that 80 mm itself stays in the 60–80 / 70–80
     band. Assumption: above 80 mm (end of the table) 175 °C holds for all three grades.
     """
-    m = re.search(r"(400|450|500)", grade)
-    if m is None:
+    cls = preheat_class(grade)  # the same function refuses such a grade in the scenario
+    if cls is None:
         raise ValueError(f"no preheat table for grade {grade!r}")
-    for upper, temp in _PREHEAT[int(m.group(1))]:
+    for upper, temp in _PREHEAT[cls]:
         if thickness_mm < upper or (upper == 80.0 and thickness_mm <= upper):
             return temp
-    return _PREHEAT[int(m.group(1))][-1][1]
+    return _PREHEAT[cls][-1][1]

@@ -86,15 +86,37 @@ def _index(path: list[str], i: int, size: int) -> int:
     return idx
 
 
+MAX_SCENARIO_BYTES = 4 * 1024 * 1024
+"""The largest scenario file read (4 MiB): a scenario is a few kB, and TOML parsing takes
+about 25 bytes of memory per byte of an array, so a file over the limit is refused unread."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if path.is_file() and size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                [
+                    f"{path}: {size / 1024**2:.1f} MiB is too large for a scenario file (at "
+                    f"most {MAX_SCENARIO_BYTES // 1024**2} MiB; put long data in the orders CSV)"
+                ]
+            )
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such file"]) from None
     except IsADirectoryError:
         raise ScenarioError([f"{path}: is a folder, not a scenario file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot read ({exc})"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read ({exc.strerror or exc})"]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark (as some Windows editors write) is ok
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [
+                f"{path}: cannot read (not UTF-8 text: byte {raw[exc.start]:#04x} at offset "
+                f"{exc.start}; save it as UTF-8)"
+            ]
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

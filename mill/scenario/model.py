@@ -10,7 +10,14 @@ from pydantic import Field, model_validator
 from mill.distributions import exponential, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
 from mill.scenario.plant import Plant
-from mill.scenario.products import CHEMISTRY_TABLES, Grade, Orders, default_grades
+from mill.scenario.products import (
+    CHEMISTRY_TABLES,
+    PREHEAT_CLASSES,
+    Grade,
+    Orders,
+    default_grades,
+    preheat_class,
+)
 from mill.scenario.quality import Quality
 
 
@@ -46,7 +53,9 @@ class Planning(Section):
     release: Literal["wip_cap", "poisson"] = "wip_cap"
     wip_cap_t: Annotated[float, within(1, 1e6)] = 1500.0
     check_interval_min: Annotated[float, within(1, 1440)] = 30.0
-    interarrival_min: Annotated[DistSpec, dist_within(0.01, 1e5)] = exponential(60.0)
+    interarrival_min: Annotated[DistSpec, dist_within(0, 1e5, mean=(0.01, 1e5))] = exponential(
+        60.0
+    )  # two heats may be released at once; the mean gap is at least 0.01 min
     heats_per_sequence: Annotated[DistSpec, dist_within(1, 30)] = uniform(4, 8)
     max_slabs_per_heat: Annotated[int, within(1, 100)] = 40
     max_mother_plates_per_slab: Annotated[int, within(1, 6)] = 3
@@ -97,6 +106,13 @@ class Scenario(Section):
                     f"orders.grade_shares: grade {share_grade!r} is not defined in grades"
                 )
         for name, grade in self.grades.items():
+            if preheat_class(name) is None:
+                classes = ", ".join(str(c) for c in PREHEAT_CLASSES)
+                raise ValueError(
+                    f"grades.{name}: no oxy-fuel cutting preheat for this grade: SSAB Welding "
+                    f"Handbook Table 11.4 gives it for the {classes} HBW classes, and a grade's "
+                    "name must carry its class (e.g. NM400)"
+                )
             if grade.downgrade_to is not None and grade.downgrade_to not in self.grades:
                 raise ValueError(
                     f"grades.{name}.downgrade_to: grade {grade.downgrade_to!r} is not defined"

@@ -7,6 +7,7 @@ Grade figures: GB/T 24186-2022 Tables 2–4 and the SSAB Hardox datasheets, as c
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -15,6 +16,13 @@ from mill.distributions import Empirical, normal, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
 
 Chemistry = dict[str, Annotated[float, within(0, 5)]]
+MAX_ALLOYING_PCT = 10.0
+"""The most the elements of a chemistry aim may add up to (wt %), iron being the balance.
+Labelled assumption: the property models are fits on low-alloy steels (Maynier et al. 1978,
+Andrews 1965, ASTM A255), and GB/T 24186-2022 Table 2's maxima add up to about 6 wt %."""
+PREHEAT_CLASSES: tuple[int, ...] = (400, 450, 500)
+"""The hardness classes SSAB Welding Handbook Table 11.4 gives an oxy-fuel cutting preheat for
+(Hardox 400/450/500, domain.md §1.6)."""
 CHEMISTRY_TABLES = ("aim_pct", "sigma_pct", "aim_heavy_pct")
 """Grade fields that are element → wt % tables (merged element by element)."""
 HbwWindow = Annotated[
@@ -59,6 +67,16 @@ class Grade(Section):
                 raise ValueError(f"{name} must be [low, high] with 100 <= low < high <= 800")
         if "C" not in self.aim_pct:
             raise ValueError("aim_pct must give carbon (C)")
+        for name, aim in (
+            ("aim_pct", self.aim_pct),
+            ("aim_heavy_pct", {**self.aim_pct, **self.aim_heavy_pct}),
+        ):
+            total = sum(aim.values())
+            if total > MAX_ALLOYING_PCT:
+                raise ValueError(
+                    f"{name}: the elements add up to {total:g} wt %; iron is the balance of a "
+                    f"low-alloy wear steel, so they may add up to {MAX_ALLOYING_PCT:g} wt % at most"
+                )
         return self
 
 
@@ -186,6 +204,13 @@ def _is_ut_class(text: str) -> bool:
 def default_grades() -> dict[str, Grade]:
     """The three NM grades with the figures of domain.md §2 (fresh objects each call)."""
     return _default_grades()
+
+
+def preheat_class(grade: str) -> int | None:
+    """The SSAB preheat class a grade is cut by, from the class its name carries (NM400 → 400,
+    NM450E → 450), or None if its name carries none of ``PREHEAT_CLASSES``."""
+    m = re.search("|".join(str(c) for c in PREHEAT_CLASSES), grade)
+    return None if m is None else int(m.group(0))
 
 
 def is_ut_class(text: str) -> bool:

@@ -151,7 +151,12 @@ class Disposition(Section):
         if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
             return data
         given = data["rules"]
-        named = {r.get("condition") for r in given if isinstance(r, dict)}
+        # a condition that is not a string (a list, a table) is left to the field's own check
+        named = {
+            r["condition"]
+            for r in given
+            if isinstance(r, dict) and isinstance(r.get("condition"), str)
+        }
         kept = [r.model_dump(mode="python") for r in default_rules() if r.condition not in named]
         return {**data, "rules": [*given, *kept]}
 
