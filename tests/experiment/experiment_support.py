@@ -1,0 +1,62 @@
+"""Helpers for the experiment tests: small experiment files and running them in this process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import tomli_w
+from core_support import BASELINE
+
+from mill.cli import main
+
+QUICK = {"run.horizon_days": 0.6, "run.warmup_days": 0.1}
+"""Overrides that make every run of a test experiment short (well under a second)."""
+
+
+def write_experiment(
+    folder: Path,
+    name: str = "study",
+    replications: int = 3,
+    alternatives: list[dict[str, object]] | None = None,
+    factors: dict[str, list[object]] | None = None,
+    seed: int = 7,
+    scenario: Path = BASELINE,
+) -> Path:
+    """An experiment file in ``folder`` on the baseline with the QUICK horizon."""
+    data: dict[str, object] = {
+        "experiment": {
+            "name": name,
+            "scenario": str(scenario),
+            "replications": replications,
+            "seed": seed,
+            "set": dict(QUICK),
+        }
+    }
+    if alternatives is not None:
+        data["alternatives"] = alternatives
+    if factors is not None:
+        data["factors"] = factors
+    path = folder / f"{name}.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
+
+
+RE_ALTERNATIVES: list[dict[str, object]] = [
+    {"name": "RE"},
+    {"name": "no RE", "set": {"plant.degasser.re_addition_pct": 0.0}},
+]
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    """``mill ARGV`` in this process: (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+def csv_bytes(run_folder: Path) -> dict[str, bytes]:
+    """Every CSV of a run folder (name → bytes)."""
+    return {p.name: p.read_bytes() for p in sorted(run_folder.glob("*.csv"))}
