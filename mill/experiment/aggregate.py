@@ -26,6 +26,17 @@ from mill.experiment.task import RunOutcome
 
 LEVEL = 0.95
 
+SUMMARY_COLUMNS = (
+    "point", "label", "alternative", "kpi", "better", "n", "mean", "sd", "ci_low", "ci_high",
+    "half_width", "in_best_subset",
+)  # fmt: skip
+COMPARISON_COLUMNS = (
+    "point", "label", "reference", "reference_label", "kpi", "better", "n", "reference_mean",
+    "point_mean", "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "diff_pct",
+    "excludes_zero", "comparisons", "bonferroni_ci_low", "bonferroni_ci_high",
+    "bonferroni_excludes_zero", "crn_variance_ratio",
+)  # fmt: skip
+
 _BETTER_TABLE_KPIS = (
     (r"ut_rejects_pct", "low"),
     (r"ut_indications_per_plate", "low"),
@@ -125,7 +136,7 @@ def summary_table(
                 "ci_low": ci.low, "ci_high": ci.high, "half_width": ci.half_width,
                 "in_best_subset": in_best,
             })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 def reference_of(point: DesignPoint, points: Sequence[DesignPoint]) -> DesignPoint | None:
@@ -175,7 +186,7 @@ def comparisons_table(
                 "comparisons": m, "bonferroni_ci_low": dadj.low, "bonferroni_ci_high": dadj.high,
                 "bonferroni_excludes_zero": dadj.excludes_zero, "crn_variance_ratio": crn,
             })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
 def _mean(x: np.ndarray) -> float:

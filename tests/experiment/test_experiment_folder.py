@@ -480,3 +480,18 @@ def test_factors_cross_with_alternatives_in_a_full_factorial(tmp_path: Path) -> 
         ref = reference_of(pt, p.points)
         assert ref is not None and ref.alternative == "RE" and ref.factors == pt.factors
     assert np.all([reference_of(pt, p.points) is None for pt in p.points[:4]])
+
+
+def test_an_experiment_of_one_point_has_a_summary_and_an_empty_comparisons_table(
+    tmp_path: Path,
+) -> None:
+    """No alternatives, no factors: one point ("base"), its intervals, and a comparisons.csv
+    that holds only its header (there is nothing to compare)."""
+    path = write_experiment(tmp_path, replications=2)
+    out = tmp_path / "out"
+    status, stdout, stderr = call("experiment", str(path), "--out", str(out), "--workers", "1")
+    assert status == 0, stderr
+    assert "p01 base" in stdout
+    assert read(out, "summary.csv")["point"].unique().tolist() == ["p01"]
+    comp = read(out, "comparisons.csv")
+    assert comp.empty and "diff_ci_low" in comp.columns
