@@ -71,6 +71,18 @@ def test_charpy_at_minus_40_in_the_hardox_typical_range(runs):
         assert 35.0 <= mean <= 60.0, (grade, mean)
 
 
+def test_nm500_charpy_at_minus_20_at_least_the_hardox_500_typical(runs):
+    """NM500 is tested at −20 °C (GB/T 24186 D grade). Hardox 500 is typically 37 J at
+    −40 °C (SSAB datasheet, domain §2.2), and a transition curve only rises with
+    temperature, so the true mean at −20 °C is at least 37 J (and, like the others, at most
+    60 J); the scenario says −20 °C."""
+    run = runs["baseline"]
+    assert run["spec"]["NM500"]["charpy_temp_c"] == -20.0
+    rel = _released(run)
+    mean = rel[rel.grade_ordered == "NM500"].charpy_true_j.mean()
+    assert 37.0 <= mean <= 60.0, mean
+
+
 def test_slab_to_prime_yield_near_the_published_plate_mill_figure(runs):
     """Plate-mill yield 88–92 % (91.5 % Japan 1980; domain §1.4/§1.8); a short run is
     allowed a point either side."""
@@ -79,10 +91,12 @@ def test_slab_to_prime_yield_near_the_published_plate_mill_figure(runs):
 
 
 def test_ut_rejects_a_small_fraction(runs):
-    """UT rejects and downgrades 0.2–2 % of plates (domain §4 assumption band)."""
-    rel = _released(runs["baseline"])
-    rejected = rel.reason.fillna("").str.match("RESIZED|UT").mean()
-    assert 0.0005 <= rejected <= 0.02, rejected
+    """UT rejects (cut out and re-sized, downgraded or scrapped by the UT rule) are 0.2–2 %
+    of the plates disposed in the window (domain §4 assumption band)."""
+    plates = runs["baseline"]["plates"]
+    done = plates[plates.in_window & (plates.disposition != "wip")]
+    rejected = done.reason.fillna("").str.match("RESIZED|UT").mean()
+    assert 0.002 <= rejected <= 0.02, rejected
 
 
 def test_no_rare_earth_gives_more_and_larger_ut_indications(runs):

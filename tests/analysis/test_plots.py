@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -15,6 +16,7 @@ from mill.analysis import (
     Run,
     defect_pareto,
     edge_zone_mm,
+    origin_vs_detection,
     plot_charpy,
     plot_defect_map,
     plot_gantt,
@@ -66,7 +68,22 @@ def test_pareto_one_bar_per_mechanism(sim: Run) -> None:
 
 
 def test_origin_detection(sim: Run) -> None:
-    _labelled(plot_origin_detection(sim))
+    """The heat map is the origin × detection table: its cells, its row and column labels,
+    and the count written in each cell."""
+    fig = plot_origin_detection(sim)
+    _labelled(fig)
+    ax = fig.axes[0]
+    table = origin_vs_detection(sim)
+    assert table.to_numpy().sum() > 0
+    np.testing.assert_array_equal(ax.get_images()[0].get_array(), table.to_numpy(dtype=float))
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        str(r).replace("_", " ") for r in table.index
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        str(c).replace("_", " ") for c in table.columns
+    ]
+    cells = [t.get_text() for t in ax.texts]
+    assert cells == [f"{v:.0f}" for v in table.to_numpy(dtype=float).ravel()]
 
 
 def test_yield_waterfall(sim: Run) -> None:
@@ -102,7 +119,21 @@ def test_wip_throughput(sim: Run) -> None:
 
 
 def test_lead_time(sim: Run) -> None:
-    _labelled(plot_lead_time(sim))
+    """One histogram per grade holding every plate disposed in the window (n in its label),
+    and the median and p90 lines at the lead-time quantiles."""
+    fig = plot_lead_time(sim)
+    _labelled(fig)
+    ax = fig.axes[0]
+    p = sim.plates[sim.plates["disposition"].astype(str) != "wip"]
+    p = p[p["in_window"].astype(bool)]
+    counts = p.groupby("grade_ordered", observed=True).size()
+    labels = ax.get_legend_handles_labels()[1]
+    assert [lbl for lbl in labels if lbl.startswith("NM")] == [
+        f"{g} (n={n})" for g, n in counts.items()
+    ]
+    values = p["lead_time_h"].dropna()
+    expected = {round(float(values.quantile(q)), 3) for q in (0.5, 0.9)}
+    assert expected <= _vlines(ax)
 
 
 def test_hardness_spec_window(sim: Run) -> None:

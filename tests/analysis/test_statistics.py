@@ -74,11 +74,10 @@ def test_yield_waterfall_reconciles(sim: Run) -> None:
     assert w.set_index("step").loc["cast slabs", "pct_of_cast"] == pytest.approx(100.0)
     prime = sim.plates.loc[sim.plates["disposition"].astype(str) == "prime", "mass_t"].sum()
     assert w["mass_t"].iloc[-1] == pytest.approx(prime)
-    balance = sim.manifest.get("invariants", {}).get("mass_balance", {})
-    if "cast_t" in balance:
-        assert w.set_index("step").loc["cast slabs", "mass_t"] == pytest.approx(
-            balance["cast_t"], abs=0.05
-        )
+    balance = sim.manifest["invariants"]["mass_balance"]
+    assert w.set_index("step").loc["cast slabs", "mass_t"] == pytest.approx(
+        balance["cast_t"], abs=0.05
+    )
 
 
 def test_wip_throughput(sim: Run) -> None:
@@ -90,9 +89,8 @@ def test_wip_throughput(sim: Run) -> None:
         sim.plates["disposition"].astype(str).isin(["prime", "downgraded"]), "mass_t"
     ].sum()
     assert wt["released_t"].iloc[-1] == pytest.approx(released)
-    balance = sim.manifest.get("invariants", {}).get("mass_balance", {})
-    if "wip_t" in balance:
-        assert wt["wip_t"].iloc[-1] == pytest.approx(balance["wip_t"], abs=0.05)
+    balance = sim.manifest["invariants"]["mass_balance"]
+    assert wt["wip_t"].iloc[-1] == pytest.approx(balance["wip_t"], abs=0.05)
 
 
 def test_lead_times(sim: Run) -> None:
@@ -100,8 +98,7 @@ def test_lead_times(sim: Run) -> None:
     assert ("all", "lead_time_h") in lt.index
     row = lt.loc[("all", "lead_time_h")]
     assert row["p50"] <= row["p90"] <= row["p95"] <= row["max"]
-    if "lead_time_h" in sim.summary:
-        assert row["mean"] == pytest.approx(sim.summary["lead_time_h"]["mean"], abs=0.05)
+    assert row["mean"] == pytest.approx(sim.summary["lead_time_h"]["mean"], abs=0.05)
 
 
 def test_unit_utilisation(sim: Run) -> None:

@@ -4,10 +4,10 @@ plant_support.py for its figures)."""
 from __future__ import annotations
 
 import pytest
-from plant_support import HandRun, run_hand
+from plant_support import HandRun, run_hand, shared_scope
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared_scope("session"))
 def hand_run(tmp_path_factory: pytest.TempPathFactory) -> HandRun:
     """The hand plant as written: constant times, no breakdowns, no blocking."""
     return run_hand(tmp_path_factory.mktemp("hand"))

@@ -9,6 +9,7 @@ off, so every plate belongs to one of them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,18 @@ A3,NM400,50,1500,4000,4,S2E2,-1,10
 A4,NM450,20,2000,3000,4,S1E1,-1,10
 A5,NM450,60,1500,4000,3,none,-1,10
 """
+
+
+def shared_scope(broad: str) -> object:
+    """The scope for a fixture holding a run: ``broad`` (module or session) normally, one run
+    per test under mutation testing. mutmut credits the code a fixture runs to the first test
+    that used it and runs only the credited tests against a mutant, so each test must run its
+    own plant there to be chosen for the mutants of the code it checks."""
+
+    def scope(fixture_name: str, config: object) -> str:
+        return "function" if "MUTANT_UNDER_TEST" in os.environ else broad
+
+    return scope
 
 
 def hand_scenario(folder: Path, overrides: list[str] | None = None) -> Scenario:

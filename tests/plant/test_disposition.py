@@ -12,7 +12,7 @@ import pytest
 from disposition_support import defect, plate, stand_in_plant
 
 import mill.model.rework as rework
-from mill.model.inspection import conditions, disposition, downgrade_grade
+from mill.model.inspection import conditions, disposition, downgrade_grade, meets_ut
 from mill.scenario import Scenario
 from mill.scenario.quality import CONDITIONS, Disposition, Rule
 
@@ -249,3 +249,27 @@ def test_downgrade_goes_to_the_grade_below_only_when_the_hardness_fits_it(
     grade's window for its thickness, otherwise as its own grade (non-prime)."""
     p = plate(grade=grade, thickness=thickness, hbw=hbw)
     assert downgrade_grade(stand_in_plant(), p) == sold_as
+
+
+# ---- the ordered UT class ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ordered", "body", "edge", "level", "meets"),
+    [
+        ("none", "none", "none", "none", True),  # no UT ordered: anything goes
+        ("S2E2", "S2", "E2", "C", True),
+        ("S2E2", "S3", "E4", "C", True),
+        ("S2E2", "S1", "E4", "C", False),  # body one class short
+        ("S2E2", "S3", "E1", "C", False),  # edge one class short
+        ("S0E0", "none", "E4", "C", False),  # worse than S0
+        ("A578B", "S3", "E4", "B", True),
+        ("A578B", "S3", "E4", "C", True),
+        ("A578B", "S3", "E4", "A", False),
+        ("A578A", "S0", "E0", "none", False),
+    ],
+)
+def test_a_plate_meets_its_ordered_ut_class_only_at_or_above_it(
+    ordered: str, body: str, edge: str, level: str, meets: bool
+) -> None:
+    """EN 10160 orders need both the body and the edge class at least as good as ordered
+    (S0 < S1 < S2 < S3, E0 < … < E4); A578 orders need the level (A < B < C)."""
+    assert meets_ut(ordered, body, edge, level) is meets

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from disposition_support import plate
-from plant_support import HandRun, run_hand
+from plant_support import HandRun, run_hand, shared_scope
 
 import mill.model.testing as testing
 from mill.model.testing import THICKNESS_GROUPS_MM, Lab, thickness_group
@@ -32,7 +32,7 @@ PLAN = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def plan_run(tmp_path_factory: pytest.TempPathFactory) -> HandRun:
     return run_hand(tmp_path_factory.mktemp("plan"), PLAN)
 

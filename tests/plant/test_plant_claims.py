@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from plant_support import HandRun, run_hand
+from plant_support import HandRun, run_hand, shared_scope
 
 ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Ti", "B", "Al")
 NO_SCATTER = [
@@ -62,7 +62,7 @@ BREAKDOWNS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def breakdown_run(tmp_path_factory: pytest.TempPathFactory) -> HandRun:
     return run_hand(tmp_path_factory.mktemp("breakdowns"), BREAKDOWNS)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from plant_support import HAND_ORDERS, HandRun
+from plant_support import HAND_ORDERS, HandRun, shared_scope
 
 from mill.quality.cutting import required_preheat_c
 from mill.quality.hardenability import martensite_fraction
@@ -304,7 +304,7 @@ def test_every_plates_column_is_checked() -> None:
     assert set(CHECKS) == {c.name for c in TABLES["plates"]}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def ctx(hand_run: HandRun) -> Ctx:
     return Ctx(hand_run)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from plant_support import HandRun, run_hand
+from plant_support import HandRun, run_hand, shared_scope
 
 DENSITY_T_PER_MM3 = 7.85e-9
 REWORK = [
@@ -34,7 +34,7 @@ EDGE_RECUT_MM = 30.0
 SPEED = {10.0: 6000.0, 20.0: 6000.0 * 0.5**1.1, 50.0: 425.0, 60.0: 370.0}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def rework_run(tmp_path_factory: pytest.TempPathFactory) -> HandRun:
     return run_hand(tmp_path_factory.mktemp("rework"), REWORK)
 
