@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from mill import __version__
-from mill.analysis.load import AnalysisError, Run, RunLike, as_run
+from mill.analysis.load import AnalysisError, Run, RunLike, as_run, write_file
 
 __all__ = ["certificate_data", "write_certificate"]
 
@@ -144,6 +144,13 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
         raise AnalysisError(f"heat {p['heat_id']} of plate {plate_id} is not in the run")
     h = heat.iloc[0]
     flat = _tests(r, plate_id, "flatness")
+    hardness, charpy = _hardness(r, p), _charpy(r, p)
+    if not hardness["surface"]["tests"] or not charpy["individual_j"]:
+        what = "surface hardness" if not hardness["surface"]["tests"] else "Charpy"
+        raise AnalysisError(
+            f"plate {plate_id}: tests.csv holds no {what} test that stands for it; a 3.1 "
+            "certificate states test results, so none is issued (is the run folder damaged?)"
+        )
     return {
         "certificate": {
             "type": "EN 10204:2004 type 3.1 inspection certificate",
@@ -186,8 +193,8 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
             "pcm": _clean(h["pcm"]),
             "re_pct": _clean(h["re_pct"]),
         },
-        "hardness": _hardness(r, p),
-        "charpy": _charpy(r, p),
+        "hardness": hardness,
+        "charpy": charpy,
         "ultrasonic": _ut(p),
         "flatness": {
             "value_mm_per_m": _clean(flat["value"].iloc[-1]) if not flat.empty else None,
@@ -361,9 +368,8 @@ def write_certificate(
     run = as_run(run_dir)
     data = certificate_data(run, plate_id)
     folder = Path(out_dir) if out_dir is not None else run.path / "certificates"
-    folder.mkdir(parents=True, exist_ok=True)
     stem = f"cert-{plate_id}"
     html_path, json_path = folder / f"{stem}.html", folder / f"{stem}.json"
-    html_path.write_text(certificate_html(data), encoding="utf-8")
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_file(html_path, certificate_html(data), run=run)
+    write_file(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", run=run)
     return html_path, json_path

@@ -8,6 +8,8 @@ become datetimes, and boolean or integer columns with gaps become pandas' nullab
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 import tomllib
@@ -29,6 +31,8 @@ __all__ = [
     "as_run",
     "entity_kind",
     "load_run",
+    "verify_files",
+    "write_file",
 ]
 
 CSV_TABLES: tuple[str, ...] = tuple(schema.TABLES)
@@ -227,10 +231,12 @@ def _categorical(series: pd.Series, table: str, column: str, grades: list[str]) 
 
 def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame, list[str]]:
     cols = schema.TABLES[table]
-    text_cols = {c.name: "str" for c in cols if c.dtype in ("string", "category", "bool")}
+    text_cols = {
+        c.name: "str" for c in cols if c.dtype in ("string", "category", "bool", "datetime")
+    }  # datetimes parsed below: read as text, a column of gaps and dates is not "mixed"
     try:
         frame = pd.read_csv(path, dtype=text_cols, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
         raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
     missing = [c.name for c in cols if c.name not in frame.columns]
     for name in missing:
@@ -252,8 +258,106 @@ def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame
     return frame, missing
 
 
-def load_run(path: str | Path) -> Run:
-    """Load the run folder at ``path``; :class:`AnalysisError` if it is not a complete run."""
+def write_file(path: Path, text: str, run: Run | None = None) -> None:
+    """Write an analysis output (report, certificate), making its folder; a path that cannot
+    be written (through a file, no permission, disk full) is an :class:`AnalysisError`, and
+    no partial file is left behind. A file of ``run`` itself is never overwritten."""
+    if run is not None:
+        sums = run.manifest.get("checksums_sha256")
+        own = {*REQUIRED_FILES, *(sums if isinstance(sums, dict) else ())}
+        if path.resolve() in {(run.path / str(name)).resolve() for name in own}:
+            raise AnalysisError(f"refusing to write {path}: it is a file of the run itself")
+    tmp = path.with_name(f".{path.name}.partial")
+    for parent in path.parents:  # mkdir would say only "File exists"
+        if parent.exists():
+            if not parent.is_dir():
+                raise AnalysisError(f"cannot write {path}: {parent} is a file, not a folder")
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise AnalysisError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def verify_files(folder: Path, manifest: dict[str, Any]) -> None:
+    """Check every file the manifest lists (and every file a run must have) against the SHA-256
+    the run recorded in ``checksums_sha256``; :class:`AnalysisError` names the first that
+    differs, is missing or has no checksum."""
+    sums = manifest.get("checksums_sha256")
+    if not isinstance(sums, dict):
+        raise AnalysisError(
+            f"{folder}/manifest.json has no checksums_sha256, so the run folder cannot be "
+            "verified (load_run(..., verify=False) reads it unchecked)"
+        )
+    names = [f for f in REQUIRED_FILES if f != "manifest.json"]
+    names += sorted(str(n) for n in sums if n not in names)
+    for name in names:
+        expected = sums.get(name)
+        if not isinstance(expected, str):
+            raise AnalysisError(f"{folder}/manifest.json has no checksum for {name}")
+        path = folder / name
+        if not path.is_file():
+            raise AnalysisError(f"{path}: missing, although manifest.json lists it")
+        if _sha256(path) != expected:
+            raise AnalysisError(
+                f"{path}: damaged: its SHA-256 is not the one manifest.json recorded (the file "
+                "was changed or cut short after the run)"
+            )
+
+
+def _verify_rows(folder: Path, manifest: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
+    rows = manifest.get("rows")
+    if not isinstance(rows, dict):
+        raise AnalysisError(f"{folder}/manifest.json has no row counts (rows)")
+    for table, frame in tables.items():
+        expected = rows.get(table)
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise AnalysisError(f"{folder}/manifest.json has no row count for {table}.csv")
+        if len(frame) != expected:
+            raise AnalysisError(
+                f"{folder}/{table}.csv: damaged: {len(frame)} rows where manifest.json "
+                f"recorded {expected}"
+            )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnalysisError(
+            f"{path}: damaged: not UTF-8 text (at byte offset {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise AnalysisError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise AnalysisError(f"{path}: corrupt JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise AnalysisError(f"{path}: damaged: a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def load_run(path: str | Path, verify: bool = True) -> Run:
+    """Load the run folder at ``path``; :class:`AnalysisError` if it is not a complete run.
+
+    With ``verify`` (the default, and what every ``mill`` command does) each file must have
+    the SHA-256 and each table the row count that ``manifest.json`` recorded, so a damaged
+    folder (a table cut short or edited) is refused, naming the file. ``verify=False`` skips
+    the check, e.g. for a folder whose tables were filtered on purpose.
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise AnalysisError(f"{folder} is not a run folder (no such directory)")
@@ -262,22 +366,24 @@ def load_run(path: str | Path) -> Run:
         raise AnalysisError(
             f"{folder} is not a complete run folder: missing {', '.join(missing_files)}"
         )
+    manifest = _read_object(folder / "manifest.json")
+    if verify:
+        verify_files(folder, manifest)
+    summary = _read_object(folder / "summary.json")
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise AnalysisError(f"{folder}: corrupt JSON ({exc})") from exc
-    try:
-        scenario = tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
+        scenario = tomllib.loads(_read_text(folder / "scenario.toml"))
     except tomllib.TOMLDecodeError as exc:
         raise AnalysisError(f"{folder}/scenario.toml is not valid TOML: {exc}") from exc
-    grades = sorted(scenario.get("grades", {}))
+    grades_table = scenario.get("grades", {})
+    grades = sorted(grades_table) if isinstance(grades_table, dict) else []
     tables: dict[str, pd.DataFrame] = {}
     missing_cols: dict[str, list[str]] = {}
     for table in CSV_TABLES:
         tables[table], missing = _read_table(folder / f"{table}.csv", table, grades)
         if missing:
             missing_cols[table] = missing
+    if verify:
+        _verify_rows(folder, manifest, tables)
     return Run(
         path=folder,
         manifest=manifest,

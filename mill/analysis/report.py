@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from mill.analysis import plots, quality_plots
 from mill.analysis.compare import kpis
 from mill.analysis.genealogy_plot import plot_genealogy
-from mill.analysis.load import Run, RunLike, as_run
+from mill.analysis.load import Run, RunLike, as_run, write_file
 from mill.analysis.statistics import (
     defect_pareto,
     detection_confusion,
@@ -207,6 +207,5 @@ def write_report(run_dir: RunLike, out: str | Path | None = None) -> Path:
     path = Path(out) if out is not None else r.path / "report.html"
     if path.is_dir():
         path = path / "report.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report_html(r), encoding="utf-8")
+    write_file(path, report_html(r), run=r)
     return path

@@ -16,6 +16,7 @@ The run starts 2026-01-05T06:00, so minute m is 06:00 + m.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -193,5 +194,19 @@ def build(folder: Path) -> Path:
     summary = {"window": {"start_min": 0.0, "end_min": 2880.0, "hours": 48.0},
                "plates": {"released": 5, "prime": 4}, "throughput_t_per_h": 0.1}  # fmt: skip
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
-    (folder / "manifest.json").write_text(json.dumps({"seed": 1}), encoding="utf-8")
+    # as a run does: every file's SHA-256 and every table's row count (load_run checks them)
+    sums = {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(folder.iterdir())
+        if f.is_file()
+    }
+    tables = {"heats": heats, "slabs": slabs, "plates": plates, "genealogy": gen,
+              "events": events, "defects": defects, "tests": tests,
+              "equipment": equipment}  # fmt: skip
+    manifest = {
+        "seed": 1,
+        "rows": {name: len(rows) for name, rows in tables.items()},
+        "checksums_sha256": sums,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
