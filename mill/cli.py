@@ -293,13 +293,15 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    out = _analysis("write_report")(args.run, args.out)
+    experiment = _analysis("is_experiment_folder")(args.run)
+    write = _analysis("write_experiment_report" if experiment else "write_report")
+    out = write(args.run, args.out)
     print(f"report: {out}")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    print(_analysis("compare_text")(args.run_a, args.run_b))
+    print(_analysis("comparison_text")(args.a, args.b, args.kpi, args.all))
     return 0
 
 
@@ -418,20 +420,39 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser(
         "report",
-        help="write a self-contained HTML report of a run",
-        description="Write a self-contained HTML report of a run.",
+        help="write a self-contained HTML report of a run or an experiment",
+        description="Write a self-contained HTML report of a run folder, or of an experiment "
+        "folder (design, means with 95 %% CIs, paired comparisons, plots, warm-up check, "
+        "failed runs).",
     )
-    rep.add_argument("run", help="run folder")
-    rep.add_argument("--out", help="HTML file (default RUN/report.html)")
+    rep.add_argument("run", metavar="FOLDER", help="run folder or experiment folder")
+    rep.add_argument("--out", help="HTML file (default FOLDER/report.html)")
     rep.set_defaults(func=cmd_report)
 
     c = sub.add_parser(
         "compare",
-        help="print two runs' KPIs side by side",
-        description="Print two runs' KPIs side by side with the differences.",
+        help="compare two experiment points (95 %% CIs) or two runs",
+        description="Compare B against A. Each side is an experiment point, EXP:POINT (the "
+        "point's id such as p02, or its label), or a run folder. Two points are compared KPI "
+        "by KPI with the difference B - A and its 95 %% confidence interval: paired by "
+        "replication when the replications share their seeds (always within one experiment: "
+        "common random numbers), else a Welch interval, which the output says. Two run "
+        "folders are printed side by side, with the reminder that one run cannot tell a real "
+        "difference from noise.",
+        epilog="examples: mill compare experiments/rare_earth:p01 experiments/rare_earth:p02 | "
+        "mill compare 'experiments/rare_earth:no RE' experiments/other:p01 --kpi "
+        "escapes.per_million_prime | mill compare runs/a runs/b",
     )
-    c.add_argument("run_a")
-    c.add_argument("run_b")
+    c.add_argument("a", metavar="A", help="EXP:POINT, or a run folder")
+    c.add_argument("b", metavar="B", help="EXP:POINT, or a run folder")
+    c.add_argument(
+        "--kpi",
+        action="append",
+        metavar="PATH",
+        help="compare this KPI (a runs.csv column, e.g. escapes.per_million_prime); repeatable; "
+        "default: the headline KPIs",
+    )
+    c.add_argument("--all", action="store_true", help="compare every KPI both points have")
     c.set_defaults(func=cmd_compare)
 
     cert = sub.add_parser(

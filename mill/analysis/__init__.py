@@ -1,7 +1,7 @@
 """Analysis for people: genealogy queries, statistics, plots, reports and certificates.
 
-Reads a run folder only (DESIGN.md, the run folder) — never the live model — so a run made last
-week on another machine is analysed the same way::
+Reads run and experiment folders only (DESIGN.md, the run folder) — never the live model — so a
+run made last week on another machine is analysed the same way::
 
     from mill.analysis import load_run, plot_pareto, trace_back
     run = load_run("runs/x")
@@ -11,6 +11,10 @@ week on another machine is analysed the same way::
 
 from mill.analysis.certificate import certificate_data, write_certificate
 from mill.analysis.compare import compare_kpis, compare_text, kpis
+from mill.analysis.experiment_compare import compare_points, comparison_text
+from mill.analysis.experiment_load import Experiment, is_experiment_folder, load_experiment
+from mill.analysis.experiment_plots import factor_effect, plot_factor_effect, plot_kpi_by_point
+from mill.analysis.experiment_report import experiment_report_html, write_experiment_report
 from mill.analysis.genealogy import (
     Lineage,
     containment,
@@ -47,27 +51,36 @@ from mill.analysis.tree import trace_text
 
 __all__ = [
     "AnalysisError",
+    "Experiment",
     "Lineage",
     "Run",
     "certificate_data",
     "compare_kpis",
+    "compare_points",
     "compare_text",
+    "comparison_text",
     "containment",
     "defect_pareto",
     "defect_table",
     "detection_confusion",
     "edge_zone_mm",
     "entity_kind",
+    "experiment_report_html",
+    "factor_effect",
     "inspection_shifts",
+    "is_experiment_folder",
     "kpis",
     "lead_times",
+    "load_experiment",
     "load_run",
     "origin_vs_detection",
     "plot_charpy",
     "plot_defect_map",
+    "plot_factor_effect",
     "plot_gantt",
     "plot_genealogy",
     "plot_hardness",
+    "plot_kpi_by_point",
     "plot_lead_time",
     "plot_origin_detection",
     "plot_pareto",
@@ -83,6 +96,7 @@ __all__ = [
     "unit_utilisation",
     "wip_throughput",
     "write_certificate",
+    "write_experiment_report",
     "write_report",
     "yield_waterfall",
 ]

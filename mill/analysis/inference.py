@@ -23,6 +23,7 @@ __all__ = [
     "mser5",
     "paired_ci",
     "relative_precision_met",
+    "welch_ci",
 ]
 
 
@@ -79,6 +80,30 @@ def paired_ci(
         raise ValueError("paired replications must have equal length")
     keep = np.isfinite(xa) & np.isfinite(xb)
     return mean_ci(xb[keep] - xa[keep], level)
+
+
+def welch_ci(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, level: float = 0.95
+) -> Interval:
+    """Welch interval for E[b] − E[a] from two independent samples (no pairing: the runs did
+    not share their seeds). Law 2015, §10.2.2: X̄_b − X̄_a ± t_{f̂, 1−α/2} √(S²_a/n_a + S²_b/n_b)
+    with f̂ the Welch–Satterthwaite degrees of freedom. Non-finite values are dropped. The
+    returned ``n`` is n_a + n_b and ``sd`` is the standard error of the difference; the
+    interval is undefined (NaN) when either sample has fewer than 2 values."""
+    xa, xb = _clean(a), _clean(b)
+    na, nb = int(xa.size), int(xb.size)
+    if na == 0 or nb == 0:
+        return Interval(na + nb, math.nan, math.nan, math.nan, math.nan)
+    diff = float(xb.mean() - xa.mean())
+    if na < 2 or nb < 2:
+        return Interval(na + nb, diff, math.nan, math.nan, math.nan)
+    va, vb = float(xa.var(ddof=1)) / na, float(xb.var(ddof=1)) / nb
+    se = math.sqrt(va + vb)
+    if se == 0.0:
+        return Interval(na + nb, diff, 0.0, diff, diff)
+    dof = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
+    half = float(stats.t.ppf(0.5 + level / 2.0, dof)) * se
+    return Interval(na + nb, diff, se, diff - half, diff + half)
 
 
 def bonferroni_level(level: float, comparisons: int) -> float:
