@@ -135,13 +135,14 @@ A5,NM450,60,1500,4000,3,none,-1,10
 
 
 def shared_scope(broad: str) -> object:
-    """The scope for a fixture holding a run: ``broad`` (module or session) normally, one run
-    per test under mutation testing. mutmut credits the code a fixture runs to the first test
-    that used it and runs only the credited tests against a mutant, so each test must run its
-    own plant there to be chosen for the mutants of the code it checks."""
+    """The scope for a fixture holding a run: ``broad`` (module or session), except while
+    mutmut collects which tests run which code (``MUTANT_UNDER_TEST=stats``). It credits the
+    code a fixture runs to the first test that used it and later runs only the credited
+    tests against a mutant, so there each test runs its own plant to be credited with all
+    the code it checks; against the mutants the runs are shared again (fast)."""
 
     def scope(fixture_name: str, config: object) -> str:
-        return "function" if "MUTANT_UNDER_TEST" in os.environ else broad
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else broad
 
     return scope
 

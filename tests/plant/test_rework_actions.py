@@ -76,9 +76,14 @@ def test_retemper_soaks_the_plate_again_25_c_higher(rework_run: HandRun) -> None
     assert set(retest["entity_id"]) == set(re.index)
     assert set(retest["kind"]) >= {"hardness_surface", "charpy"}
     hb_rows = retest[retest["kind"] == "hardness_surface"]
-    assert hb_rows["retest"].all()
+    assert hb_rows["retest"].eq(True).all()
     hb = hb_rows.groupby("entity_id")["value"].last()
     assert (hb - re.loc[hb.index, "hardness_meas_hbw"]).abs().max() <= 0.051  # 0.1 HBW cells
+    # the plate is its own hardness test plate now, centre included (60 mm plates)
+    assert (re["hardness_test_plate"] == re.index).all()
+    centre = retest[retest["kind"] == "hardness_centre"].groupby("entity_id")["value"].last()
+    assert len(centre) >= 1
+    assert (centre - re.loc[centre.index, "hardness_centre_meas_hbw"]).abs().max() <= 0.051
 
 
 def test_relevel_runs_the_plate_through_the_leveller_and_measures_it_again(
