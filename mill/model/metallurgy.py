@@ -27,6 +27,7 @@ from mill.quality.quench import (
 from mill.quality.rare_earth import inclusion_population
 from mill.quality.temper import (
     equivalent_hours,
+    hj_constant,
     hollomon_jaffe,
     retempered_hv,
     tempered_hardness_hv,
@@ -175,10 +176,9 @@ class Metallurgy:
         hv_aq_s = float(as_quenched_hardness_hv(chem, rate_s, fm_s))
         hv_aq_c = float(as_quenched_hardness_hv(chem, rate_c, fm_c))
         floor = tempering_floor_hv(chem)
-        mo = chem.get("Mo", 0.0)
         hours = mother.temper_min / 60.0
-        hv_s = float(tempered_hardness_hv(hv_aq_s, floor, mother.temper_temp_c, hours, mo))
-        hv_c = float(tempered_hardness_hv(hv_aq_c, floor, mother.temper_temp_c, hours, mo))
+        hv_s = float(tempered_hardness_hv(hv_aq_s, floor, mother.temper_temp_c, hours, chem))
+        hv_c = float(tempered_hardness_hv(hv_aq_c, floor, mother.temper_temp_c, hours, chem))
         mother.props = {
             "cooling_surface": rate_s,
             "cooling_centre": rate_c,
@@ -266,17 +266,17 @@ class Metallurgy:
         one temper at the last temperature with the same parameter (exact for this model)."""
         chem = plate.mother.slab.heat.chemistry
         p = plate.props
-        mo = chem.get("Mo", 0.0)
+        c = hj_constant(chem.get("C", 0.0))
         steps = plate.meas.setdefault("tempers", [(plate.temper_temp_c, plate.temper_min / 60.0)])
         # fold the history step by step into one at the last temperature (same HJ parameter)
         last_t, hours = steps[0]
         for t_c, h in steps[1:]:
-            hours = equivalent_hours(float(hollomon_jaffe(last_t, hours)), t_c) + h
+            hours = equivalent_hours(float(hollomon_jaffe(last_t, hours, c)), t_c, c) + h
             last_t = t_c
         new_s = retempered_hv(p["hv_aq_surface"], p["hv_floor"], last_t, hours, temp_c,
-                              minutes / 60.0, mo)  # fmt: skip
+                              minutes / 60.0, chem)  # fmt: skip
         new_c = retempered_hv(p["hv_aq_centre"], p["hv_floor"], last_t, hours, temp_c,
-                              minutes / 60.0, mo)  # fmt: skip
+                              minutes / 60.0, chem)  # fmt: skip
         p["hbw_surface"] = float(hv_to_hbw(new_s)) + p["hbw_bump"]
         p["hbw_centre"] = float(hv_to_hbw(new_c)) + p["hbw_bump"]
         steps.append((temp_c, minutes / 60.0))
