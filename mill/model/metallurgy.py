@@ -33,6 +33,7 @@ from mill.quality.temper import (
     tempered_hardness_hv,
     tempering_floor_hv,
 )
+from mill.quality.toughness import SPECIMEN_DEPTH_FRACTION as QUARTER
 from mill.quality.toughness import transition_curve
 
 if TYPE_CHECKING:
@@ -179,6 +180,11 @@ class Metallurgy:
         hours = mother.temper_min / 60.0
         hv_s = float(tempered_hardness_hv(hv_aq_s, floor, mother.temper_temp_c, hours, chem))
         hv_c = float(tempered_hardness_hv(hv_aq_c, floor, mother.temper_temp_c, hours, chem))
+        # the Charpy specimen's position (¼ t): its microstructure sets the transition curve
+        fm_q = float(martensite_fraction(di, t, QUARTER, h))
+        rate_q = float(cooling_rate_c_per_s(t, QUARTER, htc))
+        hv_aq_q = float(as_quenched_hardness_hv(chem, rate_q, fm_q))
+        hv_q = float(tempered_hardness_hv(hv_aq_q, floor, mother.temper_temp_c, hours, chem))
         mother.props = {
             "cooling_surface": rate_s,
             "cooling_centre": rate_c,
@@ -189,6 +195,9 @@ class Metallurgy:
             "hv_floor": floor,
             "hbw_surface": float(hv_to_hbw(hv_s)),
             "hbw_centre": float(hv_to_hbw(hv_c)),
+            "fm_quarter": fm_q,
+            "hv_aq_quarter": hv_aq_q,
+            "hbw_quarter": float(hv_to_hbw(hv_q)),
         }
         rng = mother.slab.rng  # the slab's defect stream, after its slab and rolling draws
         new = qdef.quench_defects(
@@ -223,6 +232,7 @@ class Metallurgy:
         plate.props = dict(mother.props)
         plate.props["hbw_surface"] += bump
         plate.props["hbw_centre"] += bump
+        plate.props["hbw_quarter"] += bump
         plate.props["hbw_bump"] = bump  # plate scatter, kept through any re-temper
         plate.temper_temp_c = mother.temper_temp_c
         plate.temper_min = mother.temper_min
@@ -248,10 +258,11 @@ class Metallurgy:
         """The plate's true Charpy transition curve and its energy at the test temperature."""
         inc = plate.mother.slab.heat.inclusions
         curve = transition_curve(
-            plate.props["hbw_surface"],
+            plate.props["hbw_quarter"],
             plate.temper_temp_c,
             inc.toughness_t50_shift_c,
             inc.upper_shelf_factor,
+            bainite_fraction=1.0 - plate.props["fm_quarter"],
         )
         test_t = self.sc.grades[plate.order.grade].charpy_temp_c
         plate.props["t50"] = curve.t50_c
@@ -279,6 +290,9 @@ class Metallurgy:
                               minutes / 60.0, chem)  # fmt: skip
         p["hbw_surface"] = float(hv_to_hbw(new_s)) + p["hbw_bump"]
         p["hbw_centre"] = float(hv_to_hbw(new_c)) + p["hbw_bump"]
+        new_q = retempered_hv(p["hv_aq_quarter"], p["hv_floor"], last_t, hours, temp_c,
+                              minutes / 60.0, chem)  # fmt: skip
+        p["hbw_quarter"] = float(hv_to_hbw(new_q)) + p["hbw_bump"]
         steps.append((temp_c, minutes / 60.0))
         plate.temper_temp_c = temp_c
         plate.temper_min += minutes
