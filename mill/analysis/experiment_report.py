@@ -197,7 +197,7 @@ def _comparisons(e: Experiment, kpis: Sequence[str]) -> str:
                 "–" if pd.isna(bonf) else ("excludes 0" if bool(bonf) else "includes 0"),
                 _num(r["crn_variance_ratio"], 2),
             ])  # fmt: skip
-    m = int(c["comparisons"].iloc[0])
+    m = int(c["bonferroni_m"].iloc[0])
     return _html_table(head, rows) + (
         "<p class='meta'>Δ = point − reference (the design table names the points), paired by "
         "replication. A verdict is given "

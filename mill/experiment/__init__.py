@@ -6,16 +6,22 @@ comparisons with common random numbers, on this process, local processes or a Da
     result = run_experiment(plan(spec, path, scenario), out, make_executor(2, None))
 """
 
-from mill.experiment.design import DesignPoint, design_points, replication_seed
+from mill.experiment.design import (
+    DesignPoint,
+    Plan,
+    default_out,
+    design_points,
+    plan,
+    replication_seed,
+)
 from mill.experiment.executors import DaskMissingError, make_executor
+from mill.experiment.sequential import Precision
 from mill.experiment.spec import ExperimentFile, experiment_json_schema, read_experiment
 from mill.experiment.study import (
     ExperimentError,
     ExperimentResult,
-    Plan,
-    Precision,
-    default_out,
-    plan,
+    Interrupted,
+    check_kpi,
     run_experiment,
 )
 
@@ -25,8 +31,10 @@ __all__ = [
     "ExperimentError",
     "ExperimentFile",
     "ExperimentResult",
+    "Interrupted",
     "Plan",
     "Precision",
+    "check_kpi",
     "default_out",
     "design_points",
     "experiment_json_schema",

@@ -33,7 +33,7 @@ SUMMARY_COLUMNS = (
 COMPARISON_COLUMNS = (
     "point", "label", "reference", "reference_label", "kpi", "better", "n", "reference_mean",
     "point_mean", "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high", "diff_pct",
-    "excludes_zero", "comparisons", "bonferroni_ci_low", "bonferroni_ci_high",
+    "excludes_zero", "bonferroni_m", "bonferroni_ci_low", "bonferroni_ci_high",
     "bonferroni_excludes_zero", "crn_variance_ratio",
 )  # fmt: skip
 
@@ -73,13 +73,12 @@ def runs_table(outcomes: Sequence[RunOutcome], points: Sequence[DesignPoint]) ->
             "replication": o.replication,
             "seed": o.seed,
             "status": o.status,
-            "wall_s": o.wall_s,
             "error": o.error,
         }
         row.update(o.kpis)
         rows.append(row)
     fixed = ["run_id", "point", "label", "alternative", *factor_keys, "replication", "seed",
-             "status", "wall_s", "error"]  # fmt: skip
+             "status", "error"]  # fmt: skip
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=fixed)
@@ -91,7 +90,7 @@ def kpi_columns(runs: pd.DataFrame, points: Sequence[DesignPoint]) -> list[str]:
     """The KPI columns of a runs table."""
     factor_keys = list(points[0].factors) if points else []
     fixed = {"run_id", "point", "label", "alternative", *factor_keys, "replication", "seed",
-             "status", "wall_s", "error"}  # fmt: skip
+             "status", "error"}  # fmt: skip
     return [c for c in runs.columns if c not in fixed]
 
 
@@ -170,20 +169,23 @@ def comparisons_table(
             xb = b.loc[reps, kpi].to_numpy(dtype=float)
             d = paired_ci(xa, xb, LEVEL)
             dadj = paired_ci(xa, xb, adjusted)
-            va = float(np.var(xa, ddof=1)) if len(reps) > 1 else math.nan
-            vb = float(np.var(xb, ddof=1)) if len(reps) > 1 else math.nan
-            ref_mean = _mean(xa)
-            point_mean = _mean(xb)
+            # pairs with both values finite: the means, variances and difference share them
+            both = np.isfinite(xa) & np.isfinite(xb)
+            pa, pb = xa[both], xb[both]
+            va = float(np.var(pa, ddof=1)) if pa.size > 1 else math.nan
+            vb = float(np.var(pb, ddof=1)) if pb.size > 1 else math.nan
+            ref_mean = float(pa.mean()) if pa.size else math.nan
+            point_mean = float(pb.mean()) if pb.size else math.nan
             with np.errstate(divide="ignore", invalid="ignore"):
                 crn = d.sd**2 / (va + vb) if va + vb > 0 else math.nan
-                rel = 100.0 * d.mean / ref_mean if ref_mean else math.nan
+                rel = 100.0 * d.mean / abs(ref_mean) if ref_mean else math.nan
             rows.append({
                 "point": p.id, "label": p.label, "reference": ref.id,
                 "reference_label": ref.label, "kpi": kpi, "better": better(kpi), "n": d.n,
                 "reference_mean": ref_mean, "point_mean": point_mean,
                 "diff_mean": d.mean, "diff_sd": d.sd, "diff_ci_low": d.low,
                 "diff_ci_high": d.high, "diff_pct": rel, "excludes_zero": d.excludes_zero,
-                "comparisons": m, "bonferroni_ci_low": dadj.low, "bonferroni_ci_high": dadj.high,
+                "bonferroni_m": m, "bonferroni_ci_low": dadj.low, "bonferroni_ci_high": dadj.high,
                 "bonferroni_excludes_zero": dadj.excludes_zero, "crn_variance_ratio": crn,
             })  # fmt: skip
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))

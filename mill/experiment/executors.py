@@ -18,9 +18,11 @@ worker that dies under it, becomes a ``failed`` outcome and the other runs go on
 from __future__ import annotations
 
 import multiprocessing
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -76,29 +78,78 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+ATTEMPTS = 2
+"""Times a run is tried alone when its worker process dies under it (a crash of the run itself
+is recorded at once: it would crash again). Dask's own retry count is set to the same."""
+
+
 class LocalProcesses:
-    """A pool of ``workers`` local processes."""
+    """A pool of ``workers`` local processes.
+
+    A worker that dies (killed, out of memory) breaks the whole pool and every run it held. The
+    pool is rebuilt; the runs it held become suspects and are made again one at a time, so the
+    run that kills its worker is found: it is charged an attempt each time it breaks the pool
+    alone, and recorded as failed after ``ATTEMPTS``. The other runs go on, unharmed."""
+
+    work: Callable[[RunTask, Path], RunOutcome] = staticmethod(run_task)
+    """What a worker does with a task (a module-level function: workers import it by name)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.description = f"{workers} local processes"
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
 
     def run(self, tasks: list[RunTask], runs_dir: Path) -> Iterator[RunOutcome]:
-        # at most 2 tasks queued per worker: an interrupt does not leave a long queue behind
         pending: dict[Future[RunOutcome], RunTask] = {}
+        suspects: list[RunTask] = []
+        tries: dict[str, int] = {}
         todo = list(reversed(tasks))
-        while todo or pending:
-            while todo and len(pending) < 2 * self.workers:
-                task = todo.pop()
-                pending[self._pool.submit(run_task, task, runs_dir / task.run_id)] = task
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                task = pending.pop(fut)
-                try:
-                    yield fut.result()
-                except Exception as exc:  # e.g. BrokenProcessPool: a worker was killed
-                    yield _lost(task, exc)
+        while todo or pending or suspects:
+            broken: BaseException | None = None
+            try:
+                if suspects:  # after a break: one run at a time until the culprit is known
+                    if not pending:
+                        task = suspects[0]
+                        pending[self._pool.submit(self.work, task, runs_dir / task.run_id)] = task
+                else:  # at most 2 queued per worker: an interrupt leaves no long queue
+                    while todo and len(pending) < 2 * self.workers:
+                        task = todo.pop()
+                        pending[self._pool.submit(self.work, task, runs_dir / task.run_id)] = task
+            except BrokenProcessPool as exc:  # the pool broke between two submits
+                if not suspects:
+                    todo.append(task)  # not submitted: back in the queue
+                broken = exc
+            if pending and broken is None:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    task = pending.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool as exc:
+                        broken = exc
+                        pending[fut] = task  # lost with the others: handled below
+                        continue
+                    except Exception as exc:  # e.g. the outcome could not be sent back
+                        outcome = _lost(task, exc)
+                    if task in suspects:
+                        suspects.remove(task)
+                    yield outcome
+            if broken is not None:
+                lost = list(pending.values())
+                pending.clear()
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                if suspects and lost == [suspects[0]]:  # it broke the pool on its own
+                    culprit = suspects[0]
+                    tries[culprit.run_id] = tries.get(culprit.run_id, 0) + 1
+                    if tries[culprit.run_id] >= ATTEMPTS:
+                        suspects.pop(0)
+                        yield _lost(culprit, broken)
+                else:
+                    suspects.extend(t for t in lost if t not in suspects)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -115,13 +166,17 @@ class DaskCluster:
             raise DaskMissingError(DASK_MISSING) from None
         self._cluster: Any = None
         if address == "local":
-            self._cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=40,  # logging.ERROR: the cluster's INFO lines are not for users
-            )
+            import dask
+
+            # a run that kills its worker is tried ATTEMPTS times, not Dask's default 4
+            with dask.config.set({"distributed.scheduler.allowed-failures": ATTEMPTS - 1}):
+                self._cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,  # logging.ERROR: the cluster's INFO lines are not for users
+                )
             self._client: Any = Client(self._cluster)
             self.description = f"a Dask LocalCluster of {workers} workers"
         else:
@@ -134,17 +189,22 @@ class DaskCluster:
         from dask.distributed import as_completed
 
         token = uuid.uuid4().hex[:8]
-        futures = self._client.map(
-            run_task_detached, tasks, key=[f"mill-{t.run_id}-{token}" for t in tasks], pure=False
+        keys = [f"mill-{t.run_id}-{token}" for t in tasks]
+        by_key = dict(zip(keys, tasks, strict=True))
+        # no list of futures is kept: each result (a run's files) is released from the
+        # worker's memory as soon as it is written here
+        done = as_completed(
+            self._client.map(run_task_detached, tasks, key=keys, pure=False, retries=ATTEMPTS - 1)
         )
-        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-        for fut in as_completed(futures):
+        for fut in done:
             task = by_key[fut.key]
             try:
                 outcome, files = fut.result()
             except Exception as exc:  # KilledWorker, a lost connection...
+                fut.release()
                 yield _lost(task, exc)
                 continue
+            fut.release()
             if files:
                 place_files(files, runs_dir / task.run_id)
             yield outcome
@@ -158,8 +218,6 @@ class DaskCluster:
 def make_executor(workers: int | None, dask: str | None) -> Executor:
     """The executor the command line asked for: Dask when ``dask`` is given, else local
     processes (all cores by default), or this process for one worker."""
-    import os
-
     n = workers if workers is not None else (os.cpu_count() or 1)
     if dask is not None:
         return DaskCluster(dask, n)

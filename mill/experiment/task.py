@@ -11,6 +11,7 @@ check, so that ``--keep summary`` can drop the tables and the experiment still h
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -47,6 +48,11 @@ class RunTask:
     seed: int
     scenario: Scenario
     keep: Literal["all", "summary"] = "all"
+    mill_version: str = ""
+    """The version that planned the run: a worker running another version refuses it."""
+    orders_sha256: str = ""
+    """SHA-256 of the scenario's orders CSV ("" when orders are generated): a worker whose copy
+    differs refuses the run."""
 
 
 @dataclass
@@ -123,6 +129,25 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _check_worker(task: RunTask, sc: Scenario) -> None:
+    """Refuse to run with another mill version or another orders CSV than the plan's (a Dask
+    worker on another machine has its own of both)."""
+    from mill import __version__
+
+    if task.mill_version and task.mill_version != __version__:
+        raise RuntimeError(
+            f"this worker runs mill {__version__}, the experiment was planned with "
+            f"{task.mill_version}: install the same version on every worker"
+        )
+    if task.orders_sha256 and sc.orders.csv:
+        here = hashlib.sha256(Path(sc.orders.csv).read_bytes()).hexdigest()
+        if here != task.orders_sha256:
+            raise RuntimeError(
+                f"the orders CSV {sc.orders.csv} on this worker differs from the one the "
+                "experiment was planned with"
+            )
+
+
 def run_task(task: RunTask, out: Path) -> RunOutcome:
     """Run ``task`` into the run folder ``out`` (replacing a folder left by an earlier attempt);
     never raises for a failing run: the outcome says what went wrong."""
@@ -132,6 +157,7 @@ def run_task(task: RunTask, out: Path) -> RunOutcome:
     )
     outcome = RunOutcome(task.run_id, task.point, task.replication, task.seed, "ok")
     try:
+        _check_worker(task, sc)
         result = run_scenario(sc, out, force=out.exists())
         kpis, wip = table_kpis(out)
         outcome.kpis = {**flatten(result.summary), **kpis}

@@ -312,7 +312,6 @@ EXPERIMENT_RUNS: tuple[Column, ...] = (
        "SeedSequence(experiment seed, spawn_key=(k,))"),
     _e("status", "", "category", "ok; failed (the run raised); invariant_violated (the run "
        "finished but an invariant failed); only ok runs enter summary.csv and comparisons.csv"),
-    _e("wall_s", "s", "float", "wall-clock time of the run"),
     _e("error", "", "string", "why the run failed (exception message or failed invariants); "
        "empty when ok"),
     _e(KPI_COLUMN, "", "float", "one column per KPI, in name order, named by its dotted path "
@@ -354,11 +353,11 @@ EXPERIMENT_COMPARISONS: tuple[Column, ...] = (
     _e("diff_ci_low", "", "float", "lower end of the 95 % paired-t interval for the "
        "difference"),
     _e("diff_ci_high", "", "float", "upper end of that interval"),
-    _e("diff_pct", "%", "float", "100 · diff_mean / reference_mean; empty when that is 0"),
+    _e("diff_pct", "%", "float", "100 · diff_mean / |reference_mean|; empty when that is 0"),
     _e("excludes_zero", "", "bool", "the 95 % interval excludes 0: a difference shown at "
        "the 5 % level"),
-    _e("comparisons", "", "int", "m, the number of point-vs-reference comparisons of this "
-       "KPI (the Bonferroni family)"),
+    _e("bonferroni_m", "", "int", "m, the number of point-vs-reference comparisons of this "
+       "KPI (the Bonferroni family: one KPI's comparisons, not all KPIs)"),
     _e("bonferroni_ci_low", "", "float", "lower end of the interval at level 1 − 0.05/m, so "
        "the m intervals of a KPI hold jointly with 95 % confidence"),
     _e("bonferroni_ci_high", "", "float", "upper end of that interval"),

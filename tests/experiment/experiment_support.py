@@ -60,3 +60,28 @@ def call(*argv: str) -> tuple[int, str, str]:
 def csv_bytes(run_folder: Path) -> dict[str, bytes]:
     """Every CSV of a run folder (name → bytes)."""
     return {p.name: p.read_bytes() for p in sorted(run_folder.glob("*.csv"))}
+
+
+def die_once_on_replication_2(task, out):  # type: ignore[no-untyped-def]
+    """A worker's work that kills its process the first time it gets replication 2 (a marker
+    file beside the run folder remembers it), then runs tasks normally."""
+    import os
+
+    from mill.experiment.task import run_task
+
+    marker = out.parent / f".died-{task.run_id}"
+    if task.replication == 2 and not marker.exists():
+        marker.write_text("x", encoding="utf-8")
+        os._exit(1)
+    return run_task(task, out)
+
+
+def always_die_on_p02_r001(task, out):  # type: ignore[no-untyped-def]
+    """A worker's work that kills its process every time it gets run p02-r001."""
+    import os
+
+    from mill.experiment.task import run_task
+
+    if task.run_id == "p02-r001":
+        os._exit(1)
+    return run_task(task, out)

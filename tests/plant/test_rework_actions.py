@@ -1,6 +1,7 @@
 """Each rework action of the disposition, as it happens in a run: the hand plant with one
 product plate per mother plate and raised defect rates, so that every rework occurs in a
-three-day run; NM450's window is narrowed to 420–460 HBW so that some of it is too hard.
+three-day run; NM450's window is set far below its hardness (380–400 HBW), so that every NM450
+plate is too hard, whatever the temper model's calibration.
 
 A reworked plate comes back for a new decision, so each action is followed by the
 inspection that judges it again.
@@ -25,8 +26,10 @@ REWORK = [
     "quality.defect_rates.cut_crack_prob_ok=0.3",
     "quality.defect_rates.cut_crack_prob_no_preheat=0.3",
     "quality.visual.edge_crack_pod_before_48h=1.0",
-    "grades.NM450.surface_hbw=[420,460]",
-    "grades.NM450.surface_hbw_thick=[410,460]",
+    # a window far below NM450's hardness: every NM450 plate is too hard, whatever the
+    # temper model's calibration
+    "grades.NM450.surface_hbw=[380,400]",
+    "grades.NM450.surface_hbw_thick=[380,400]",
     "grades.NM450.temper_temp_c=150",
 ]
 TEMPER_BASE, TEMPER_PER_MM, LEVELLER, FINAL, LAB = 30.0, 2.0, 2.0, 3.0, 30.0
@@ -81,9 +84,41 @@ def test_retemper_soaks_the_plate_again_25_c_higher(rework_run: HandRun) -> None
     assert (hb - re.loc[hb.index, "hardness_meas_hbw"]).abs().max() <= 0.051  # 0.1 HBW cells
     # the plate is its own hardness test plate now, centre included (60 mm plates)
     assert (re["hardness_test_plate"] == re.index).all()
+    # and its own Charpy test plate, with the mean of its own sets
+    assert (re["charpy_test_plate"] == re.index).all()
+    kv = retest[retest["kind"] == "charpy"].groupby("entity_id")["value"].mean()
+    assert (kv - re.loc[kv.index, "charpy_meas_avg_j"]).abs().max() <= 0.051
+    # one furnace visit per re-temper, and the plate is judged again (never scrapped for it)
+    visits = furnace.groupby(level=0).size()
+    assert (visits.loc[re.index] == re["retempers"]).all()
+    assert set(re["disposition"]) <= {"prime", "downgraded"}
     centre = retest[retest["kind"] == "hardness_centre"].groupby("entity_id")["value"].last()
     assert len(centre) >= 1
     assert (centre - re.loc[centre.index, "hardness_centre_meas_hbw"]).abs().max() <= 0.051
+
+
+def test_rework_visits_are_plate_visits(rework_run: HandRun) -> None:
+    """Every rework row in events.csv is a product plate's visit."""
+    ev = rework_run.table("events")
+    rework = ev[ev["stage"] == "rework"]
+    assert len(rework) >= 10 and (rework["entity_kind"] == "plate").all()
+
+
+def test_a_successful_relevel_removes_the_flatness_defect(rework_run: HandRun) -> None:
+    """A re-levelling that works takes the flatness defect off the plate (recorded as
+    removed), its next reading is within 3 mm/m, and the plate is released prime."""
+    plates = rework_run.table("plates").set_index("plate_id")
+    defects = rework_run.table("defects")
+    cured = defects[(defects["mechanism"] == "flatness") & (defects["call"] == "removed")]
+    assert len(cured) >= 1
+    assert set(cured["entity_id"]) <= set(plates.index[plates["relevels"] > 0])
+    flat = rework_run.table("tests")
+    flat = flat[flat["kind"] == "flatness"]
+    for pid in cured["entity_id"]:
+        assert flat[flat["entity_id"] == pid].sort_values("time_min")["value"].iloc[-1] <= 3.0
+        assert plates.loc[pid, "disposition"] == "prime"
+        assert not (defects[(defects["entity_id"] == pid) & (defects["call"] != "removed")]
+                    ["mechanism"] == "flatness").any()  # fmt: skip
 
 
 def test_relevel_runs_the_plate_through_the_leveller_and_measures_it_again(
@@ -187,3 +222,27 @@ def test_rework_switched_off_leaves_no_rework_visits(tmp_path: Path) -> None:
     assert (plates[["retempers", "relevels"]] == 0).all().all()
     assert not plates["plate_id"].str.contains("R").any()
     assert set(plates["reason"].dropna()) >= {"HB-HIGH-RETEMPER"}
+
+
+TWICE = [
+    *REWORK,
+    "quality.testing.retest=false",
+    'quality.disposition.rules=[{condition = "hardness_high", action = "retemper", '
+    'reason = "HB-HIGH-RETEMPER", max_times = 2, fallback = "downgrade"}]',
+]
+
+
+def test_a_plate_can_be_re_tempered_twice_and_then_tests_itself(tmp_path: Path) -> None:
+    """With two re-tempers allowed and no lot retests, a lot's plates carry the failed lot
+    result until re-tempered; then each is its own hardness test plate. A plate still too
+    hard is re-tempered again: two furnace visits, three soaks in its temper time."""
+    run = run_hand(tmp_path, TWICE)
+    plates = run.table("plates").set_index("plate_id")
+    re = plates[plates["retempers"] > 0]
+    assert (re["hardness_test_plate"] == re.index.map(_base_id)).all()
+    twice = re[re["retempers"] == 2]
+    assert len(twice) >= 1
+    soak = TEMPER_BASE + TEMPER_PER_MM * twice["thickness_mm"]
+    assert (twice["temper_min"] - 3 * soak).abs().max() < 1e-3
+    furnace = _rework(run, "tempering_furnace").groupby("entity_id").size()
+    assert (furnace.loc[twice.index] == 2).all()

@@ -96,6 +96,8 @@ def test_re_sizing_renames_re_weighs_and_drops_what_was_cut_away() -> None:
     assert p.defects[0].x_mm == pytest.approx(1900.0)
     assert set(p.meas["det"]) == {"in"} and p.indications == []
     assert booked == [("H000001-S01-M1-P1", "H000001-S01-M1-P1R1", p.mass_t, ["out"])]
+    del p.meas["det"]  # a plate nothing was found on yet has no detections to filter
     _resize(plant, p, Rect(0.0, 0.0, 2000.0, 2000.0))
+    assert p.meas["det"] == {}
     assert p.plate_id == "H000001-S01-M1-P1R2" and p.resizes == 2
     assert booked[-1][:2] == ("H000001-S01-M1-P1R1", "H000001-S01-M1-P1R2")
