@@ -121,8 +121,12 @@ def test_with_blocking_the_furnace_keeps_its_slab_until_the_mill_takes_it(
 ) -> None:
     """With blocking on and a slow mill (an hour a slab), every slab leaves the reheating
     furnace at the instant the mill starts on it, some only after their residence has
-    ended (blocked time is recorded), and the mill never holds two slabs."""
-    run = run_hand(tmp_path, ["plant.blocking=true", "plant.plate_mill.time_min=60"])
+    ended (blocked time is recorded); a slow quench holds mother plates in the
+    austenitising furnace in the same way."""
+    run = run_hand(
+        tmp_path,
+        ["plant.blocking=true", "plant.plate_mill.time_min=60", "plant.quench.time_min=60"],
+    )
     ev = run.table("events")
     furnace = ev[ev["unit"] == "reheat_furnace"].set_index("entity_id")
     mill = ev[ev["unit"] == "plate_mill"].set_index("entity_id")
@@ -133,3 +137,14 @@ def test_with_blocking_the_furnace_keeps_its_slab_until_the_mill_takes_it(
     assert (stay >= residence.loc[stay.index] - 1e-6).all()
     assert (stay > residence.loc[stay.index] + 1.0).any()
     assert run.result.summary["utilisation"]["reheat_furnace"]["blocked_frac"] > 0
+    # heat treatment is a blocking line too: a mother plate leaves the austenitising furnace
+    # only when the (slow, 60 min) quench takes it, and the quench when the tempering
+    # furnace takes it
+    for first, second in (("austenitising_furnace", "quench"), ("quench", "tempering_furnace")):
+        a = ev[ev["unit"] == first].set_index("entity_id")
+        b = ev[ev["unit"] == second].set_index("entity_id")
+        assert (a["end_min"] - b.loc[a.index, "start_min"]).abs().max() < 1e-9
+    aus = ev[ev["unit"] == "austenitising_furnace"].set_index("entity_id")
+    mm = run.table("plates").groupby("mother_id")["thickness_mm"].first()
+    held = aus["end_min"] - aus["start_min"] - (20.0 + 1.8 * mm.loc[aus.index])
+    assert held.min() > -1e-6 and held.max() > 1.0
