@@ -174,3 +174,29 @@ def test_a_field_refuses_a_spec_or_keeps_every_draw_in_its_range(
         assert bounded.outside(lo, hi) <= NEGLIGIBLE_OUTSIDE
     x = bounded.draw(np.random.default_rng(3), 20_000)
     assert np.all((x >= lo) & (x <= hi))
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ({"kind": "normal", "mean": 2, "sd": 1}, "can draw -4, below 0; bound it (low = 0)"),
+        ({"kind": "normal", "mean": 9, "sd": 0.5}, "can draw 12, above 10; bound it (high = 10)"),
+        ({"kind": "uniform", "low": 5, "high": 11}, "can draw 11, above 10; bound it (high = 10)"),
+        ({"kind": "triangular", "low": -1, "mode": 5, "high": 6}, "can draw -1, below 0;"),
+        ({"kind": "empirical", "values": [1, 5, 10.5]}, "can draw 10.5, above 10;"),
+    ],
+)
+def test_a_bounded_spec_or_open_normal_tail_past_the_range_is_refused(
+    table: dict[str, Any], expected: str
+) -> None:
+    """Bounded kinds must lie inside the range; an open normal tail is judged six standard
+    deviations out, and the message gives the bound to write."""
+    with pytest.raises(ValidationError) as info:
+        field(0, 10).validate_python(table)
+    assert expected in str(info.value)
+
+
+def test_an_open_normal_tail_inside_for_six_sd_is_accepted_and_truncated() -> None:
+    """normal(5, 0.8) reaches 0.2 and 9.8 at six sd: accepted for [0, 10], and truncated."""
+    spec = field(0, 10).validate_python({"kind": "normal", "mean": 5, "sd": 0.8})
+    assert spec.bounds == (0.0, 10.0)

@@ -127,12 +127,12 @@ def test_an_aim_chemistry_must_leave_iron_as_the_balance() -> None:
     with pytest.raises(ScenarioError) as info:
         validate({"grades": {"NM400": {"aim_pct": dict.fromkeys(symbols, 5.0)}}})
     assert info.value.messages == [
-        "grades.NM400: aim_pct: the elements add up to 105 wt %; iron is the balance of a "
+        "grades.NM400.aim_pct: the elements add up to 105 wt %; iron is the balance of a "
         f"low-alloy wear steel, so they may add up to {MAX_ALLOYING_PCT:g} wt % at most"
     ]
     with pytest.raises(ScenarioError) as info:
         validate({"grades": {"NM400": {"aim_heavy_pct": {"Cr": 5.0, "Ni": 5.0}}}})
-    assert info.value.messages[0].startswith("grades.NM400: aim_heavy_pct: the elements add up")
+    assert info.value.messages[0].startswith("grades.NM400.aim_heavy_pct: the elements add up")
 
 
 def test_the_alloying_limit_admits_every_chemistry_the_standard_admits() -> None:

@@ -7,7 +7,7 @@ reported as ``path: must be between LO and HI`` rather than as a pydantic intern
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
@@ -30,18 +30,22 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _check_range(lo: float, hi: float) -> Any:
-    def check(v: float) -> float:
-        if not lo <= v <= hi:
-            raise ValueError(f"must be between {_fmt(lo)} and {_fmt(hi)}")
-        return v
+class RangeCheck:
+    """The check of a number's range [lo, hi]; ``lo`` and ``hi`` stay readable, so tools (the
+    scenario fuzzer of the test suite, ``mill schema``) can ask a field for its range."""
 
-    return check
+    def __init__(self, lo: float, hi: float) -> None:
+        self.lo, self.hi = lo, hi
+
+    def __call__(self, v: float) -> float:
+        if not self.lo <= v <= self.hi:
+            raise ValueError(f"must be between {_fmt(self.lo)} and {_fmt(self.hi)}")
+        return v
 
 
 def within(lo: float, hi: float) -> AfterValidator:
     """Constrain a number to [lo, hi]: ``x: Annotated[float, within(0, 1)]``."""
-    return AfterValidator(_check_range(lo, hi))
+    return AfterValidator(RangeCheck(lo, hi))
 
 
 NEGLIGIBLE_OUTSIDE = 1e-3
@@ -91,17 +95,23 @@ def _check_support(spec: _Spec, lo: float, hi: float) -> None:
         raise ValueError(f"can draw {s_hi:g}, above {_fmt(hi)}; bound it (high = {_fmt(hi)})")
 
 
-def _check_dist(lo: float, hi: float, mean_lo: float, mean_hi: float) -> Any:
-    def check(spec: _Spec) -> _Spec:
-        if spec.open_tailed:  # its mean may overflow: the support says more
-            _check_support(spec, lo, hi)
-        mean = spec.mean()
-        if not mean_lo <= mean <= mean_hi:
-            raise ValueError(f"mean {mean:g} must be between {_fmt(mean_lo)} and {_fmt(mean_hi)}")
-        _check_support(spec, lo, hi)
-        return spec.truncated(lo, hi)
+class DistRangeCheck:
+    """The check of a distribution field: draws in [lo, hi], mean in [mean_lo, mean_hi] (all
+    readable, as for :class:`RangeCheck`); returns the spec truncated to [lo, hi]."""
 
-    return check
+    def __init__(self, lo: float, hi: float, mean_lo: float, mean_hi: float) -> None:
+        self.lo, self.hi, self.mean_lo, self.mean_hi = lo, hi, mean_lo, mean_hi
+
+    def __call__(self, spec: _Spec) -> _Spec:
+        if spec.open_tailed:  # its mean may overflow: the support says more
+            _check_support(spec, self.lo, self.hi)
+        mean = spec.mean()
+        if not self.mean_lo <= mean <= self.mean_hi:
+            raise ValueError(
+                f"mean {mean:g} must be between {_fmt(self.mean_lo)} and {_fmt(self.mean_hi)}"
+            )
+        _check_support(spec, self.lo, self.hi)
+        return spec.truncated(self.lo, self.hi)
 
 
 def dist_within(lo: float, hi: float, mean: tuple[float, float] | None = None) -> AfterValidator:
@@ -114,7 +124,7 @@ def dist_within(lo: float, hi: float, mean: tuple[float, float] | None = None) -
     outside. The accepted spec is truncated to [lo, hi], so that no draw ever leaves it.
     """
     mean_lo, mean_hi = mean if mean is not None else (lo, hi)
-    return AfterValidator(_check_dist(lo, hi, mean_lo, mean_hi))
+    return AfterValidator(DistRangeCheck(lo, hi, mean_lo, mean_hi))
 
 
 DistSpec = Annotated[Dist, BeforeValidator(coerce_number)]

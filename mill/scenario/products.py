@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from mill.distributions import Empirical, normal, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
@@ -59,25 +59,36 @@ class Grade(Section):
         """The surface hardness window for a plate of this thickness (GB/T 24186 Table 4)."""
         return self.surface_hbw_thick if thickness_mm > self.thick_above_mm else self.surface_hbw
 
-    @model_validator(mode="after")
-    def _windows(self) -> Grade:
-        for name in ("surface_hbw", "surface_hbw_thick"):
-            lo, hi = getattr(self, name)
-            if not 100 <= lo < hi <= 800:
-                raise ValueError(f"{name} must be [low, high] with 100 <= low < high <= 800")
-        if "C" not in self.aim_pct:
-            raise ValueError("aim_pct must give carbon (C)")
-        for name, aim in (
-            ("aim_pct", self.aim_pct),
-            ("aim_heavy_pct", {**self.aim_pct, **self.aim_heavy_pct}),
-        ):
-            total = sum(aim.values())
-            if total > MAX_ALLOYING_PCT:
-                raise ValueError(
-                    f"{name}: the elements add up to {total:g} wt %; iron is the balance of a "
-                    f"low-alloy wear steel, so they may add up to {MAX_ALLOYING_PCT:g} wt % at most"
-                )
-        return self
+    @field_validator("surface_hbw", "surface_hbw_thick")
+    @classmethod
+    def _window(cls, window: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = window
+        if not 100 <= lo < hi <= 800:
+            raise ValueError("must be [low, high] with 100 <= low < high <= 800")
+        return window
+
+    @field_validator("aim_pct")
+    @classmethod
+    def _aim(cls, aim: dict[str, float]) -> dict[str, float]:
+        if "C" not in aim:
+            raise ValueError("must give carbon (C)")
+        return _iron_balance(aim)
+
+    @field_validator("aim_heavy_pct")
+    @classmethod
+    def _heavy_aim(cls, heavy: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        _iron_balance({**info.data.get("aim_pct", {}), **heavy})  # laid over the base aim
+        return heavy
+
+
+def _iron_balance(aim: dict[str, float]) -> dict[str, float]:
+    total = sum(aim.values())
+    if total > MAX_ALLOYING_PCT:
+        raise ValueError(
+            f"the elements add up to {total:g} wt %; iron is the balance of a low-alloy wear "
+            f"steel, so they may add up to {MAX_ALLOYING_PCT:g} wt % at most"
+        )
+    return aim
 
 
 def _default_grades() -> dict[str, Grade]:

@@ -182,6 +182,20 @@ def test_report_out_through_a_file_is_a_user_error(run_dir: Path, tmp_path: Path
     assert afile.read_text(encoding="utf-8") == "mine\n"
 
 
+def test_certificate_out_through_a_file_is_a_user_error(run_dir: Path, tmp_path: Path) -> None:
+    """``mill certificate --out afile/sub``: exit 2 naming the file, nothing written."""
+    afile = tmp_path / "afile"
+    afile.write_text("mine\n", encoding="utf-8")
+    plate = prime_plate(run_dir)
+    argv = ("certificate", plate, "--run", str(run_dir), "--out", str(afile / "sub"))
+    msg = one_user_error(*call(*argv)[::2])
+    assert (
+        msg
+        == f"cannot write {afile / 'sub' / f'cert-{plate}.html'}: {afile} is a file, not a folder"
+    )
+    assert afile.read_text(encoding="utf-8") == "mine\n"
+
+
 def test_report_never_overwrites_a_file_of_the_run(run_dir: Path) -> None:
     """``mill report RUN --out RUN/manifest.json`` replaced the manifest with HTML."""
     before = files_under(run_dir)
