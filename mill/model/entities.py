@@ -106,6 +106,9 @@ class Heat:
     superheat_c: float = 0.0
     soft_reduction: bool = True
     slabs_cast: int = 0
+    cast_started: Any = None
+    """The last heat of a sequence: an event fired when it starts casting (the release waits
+    for it before planning the next sequence); None for the others."""
 
 
 @dataclass(slots=True)

@@ -12,15 +12,16 @@ histograms.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import simpy
 
 from mill.model.entities import Heat, Mother, Plate, Slab
-from mill.model.inspection import truly_nonconforming
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
+from mill.model.lab import Lab
+from mill.model.records import Records
+from mill.trace.writer import TableWriter
 
 HIST_BIN_H = 0.5
 HIST_MAX_H = 5000.0
@@ -53,9 +54,18 @@ class Histogram:
 class Ledger:
     """Mass, counts, genealogy and KPIs."""
 
-    def __init__(self, plant: Plant) -> None:
-        self.plant = plant
-        genealogy = plant.folder["genealogy"]
+    def __init__(
+        self,
+        env: simpy.Environment,
+        warmup_min: float,
+        genealogy: TableWriter,
+        records: Records,
+        lab: Lab,
+    ) -> None:
+        self.env = env
+        self.warmup = warmup_min
+        self.records = records
+        self.lab = lab
         self._edge_line = genealogy.line_format()
         self._add_edge = genealogy.add_line
         self.live: dict[str, Any] = {}
@@ -86,8 +96,8 @@ class Ledger:
 
     # ---- live registry and WIP ---------------------------------------------------------
     def _advance(self) -> None:
-        now = self.plant.env.now
-        lo = max(self._last, self.plant.warmup)
+        now = self.env.now
+        lo = max(self._last, self.warmup)
         if now > lo:
             self.int_live_t += self.live_t * (now - lo)
             self.int_live_n += len(self.live) * (now - lo)
@@ -105,7 +115,7 @@ class Ledger:
 
     def _edge(self, parent: str, child: str, relation: str, mass: float) -> None:
         # internal ids, a relation word and finite numbers: the writer's unchecked path
-        self._add_edge(self._edge_line(parent, child, relation, mass, self.plant.env.now))
+        self._add_edge(self._edge_line(parent, child, relation, mass, self.env.now))
 
     # ---- flow of material --------------------------------------------------------------
     def _traced(self, child: str, parent: str, made_from: object, expected: object) -> None:
@@ -149,7 +159,7 @@ class Ledger:
             self.violations.append(
                 f"{slab.slab_id}: {made} plates planned on mothers, {planned} on slab"
             )
-        self.plant.records.defects(f"{slab.slab_id}-X", slab.heat.heat_id, scrap_defects, None)
+        self.records.defects(f"{slab.slab_id}-X", slab.heat.heat_id, scrap_defects, None)
         self._count_defects(scrap_defects, None)
 
     def cut(self, mother: Mother, plates: list[Plate], scrap_defects: list, now: float) -> None:
@@ -168,9 +178,7 @@ class Ledger:
             self._edge(mother.mother_id, p.plate_id, "cut", p.mass_t)
             self.plates_created += 1
         self._edge(mother.mother_id, f"{mother.mother_id}-X", "scrap", scrap)
-        self.plant.records.defects(
-            f"{mother.mother_id}-X", mother.slab.heat.heat_id, scrap_defects, None
-        )
+        self.records.defects(f"{mother.mother_id}-X", mother.slab.heat.heat_id, scrap_defects, None)
         self._count_defects(scrap_defects, None)
 
     def resized(
@@ -183,7 +191,7 @@ class Ledger:
         self.out_t["scrap"] += scrap
         self._edge(old_id, new_id, "recut", new_mass)
         self._edge(old_id, f"{old_id}-X", "scrap", scrap)
-        self.plant.records.defects(
+        self.records.defects(
             f"{old_id}-X", plate.mother.slab.heat.heat_id, removed, plate, call_override="removed"
         )
         self._count_defects(removed, plate)
@@ -193,31 +201,28 @@ class Ledger:
         if not gone:
             return
         ids = {d.defect_id for d in gone}
-        self.plant.records.defects(
+        self.records.defects(
             plate.plate_id, plate.mother.slab.heat.heat_id, gone, plate, call_override="removed"
         )
         self._count_defects(gone, plate)
         plate.defects = [d for d in plate.defects if d.defect_id not in ids]
 
-    def dispose(self, plate: Plate, disposition: str, reason: str, grade: str) -> None:
-        """The plate leaves the mill: prime, downgraded or scrap."""
-        now = self.plant.env.now
+    def dispose(
+        self, plate: Plate, disposition: str, reason: str, grade: str, nonconforming: bool
+    ) -> None:
+        """The plate leaves the mill: prime, downgraded or scrap; ``nonconforming`` is its
+        ground truth (the disposition judges it)."""
+        now = self.env.now
         plate.disposition, plate.reason, plate.grade_released = disposition, reason, grade
         plate.done_min = now
         self._remove(plate.plate_id, plate.mass_t)
         self.out_t[disposition] += plate.mass_t
         self.plates_done[disposition] += 1
-        if plate.rework_counts or "nc_first" not in plate.meas:
-            nonconforming = truly_nonconforming(self.plant, plate)
-        else:  # nothing changed since the disposition judged it
-            nonconforming = plate.meas["nc_first"]
-        self.plant.records.plate(plate, nonconforming)
-        self.plant.records.defects(
-            plate.plate_id, plate.mother.slab.heat.heat_id, plate.defects, plate
-        )
-        self.plant.records.false_calls(plate)
+        self.records.plate(plate, nonconforming)
+        self.records.defects(plate.plate_id, plate.mother.slab.heat.heat_id, plate.defects, plate)
+        self.records.false_calls(plate)
         self._count_defects(plate.defects, plate)
-        if now >= self.plant.warmup:
+        if now >= self.warmup:
             self._kpi(plate, nonconforming)
         heat_id = plate.mother.slab.heat.heat_id
         if heat_id not in self.heat_open or not plate.plate_id.startswith(f"{heat_id}-"):
@@ -225,7 +230,7 @@ class Ledger:
         self.heat_open[heat_id] -= 1
         if self.heat_open[heat_id] == 0:
             del self.heat_open[heat_id]
-            self.plant.lab.forget_heat(heat_id)
+            self.lab.forget_heat(heat_id)
 
     def _kpi(self, plate: Plate, nonconforming: bool) -> None:
         d = plate.disposition
@@ -244,7 +249,7 @@ class Ledger:
             self.reasons[plate.reason] += 1
 
     def _count_defects(self, items: list, plate: Plate | None) -> None:
-        if self.plant.env.now < self.plant.warmup:
+        if self.env.now < self.warmup:
             return
         det = plate.meas.get("det", {}) if plate is not None else {}
         for d in items:
@@ -259,13 +264,14 @@ class Ledger:
             self.defect_cross[(d.origin_stage, stage)] += 1
 
     # ---- the end of the run ------------------------------------------------------------
-    def finish(self) -> None:
-        """Write what is still in progress (rows with disposition ``wip``)."""
+    def finish(self, nonconforming: Callable[[Plate], bool]) -> None:
+        """Write what is still in progress (rows with disposition ``wip``), each plate with
+        its ground truth by ``nonconforming``."""
         self._advance()
         for heat in list(self.heats_open.values()):
-            self.plant.records.heat(heat)
+            self.records.heat(heat)
         for key, entity in self.live.items():
             if isinstance(entity, Slab):
-                self.plant.records.slab(entity, None)
+                self.records.slab(entity, None)
             elif isinstance(entity, Plate) and key == entity.plate_id:
-                self.plant.records.plate(entity, truly_nonconforming(self.plant, entity))
+                self.records.plate(entity, nonconforming(entity))

@@ -8,8 +8,6 @@ slab's defects do not change when a downstream rule does (common random numbers)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from mill.model.entities import Heat, Mother, Plate, Slab
@@ -35,9 +33,8 @@ from mill.quality.temper import (
 )
 from mill.quality.toughness import SPECIMEN_DEPTH_FRACTION as QUARTER
 from mill.quality.toughness import transition_curve
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
+from mill.rng import Streams
+from mill.scenario import Scenario
 
 SURFACE_DEPTH_MM = 2.0
 """Hardness is tested 0.5–3 mm below the surface (SSAB datasheets, domain.md §2.2)."""
@@ -52,9 +49,9 @@ def defect_rates(overrides: dict[str, float]) -> qdef.DefectRates:
     return qdef.DefectRates(**overrides)
 
 
-def ut_settings(plant: Plant) -> UTSettings:
+def ut_settings(sc: Scenario) -> UTSettings:
     """The scenario's UT settings as the inspection model's dataclass."""
-    u = plant.sc.quality.ultrasonic
+    u = sc.quality.ultrasonic
     return UTSettings(
         a50_mm=u.a50_mm,
         a90_mm=u.a90_mm,
@@ -62,22 +59,22 @@ def ut_settings(plant: Plant) -> UTSettings:
         false_calls_per_m2=u.false_calls_per_m2,
         manual_a50_mm=u.manual_a50_mm,
         manual_a90_mm=u.manual_a90_mm,
-        scan_speed_m_per_s=plant.sc.plant.ut.scan_speed_m_per_s,
+        scan_speed_m_per_s=sc.plant.ut.scan_speed_m_per_s,
         false_call_dismiss_prob=u.false_call_dismissal,
-        track_width_mm=plant.sc.plant.ut.raster_width_mm,
+        track_width_mm=sc.plant.ut.raster_width_mm,
     )
 
 
 class Metallurgy:
     """Truth for every entity, from the published models in ``mill.quality``."""
 
-    def __init__(self, plant: Plant) -> None:
-        self.plant = plant
-        self.sc = plant.sc
-        self.rates = defect_rates(dict(plant.sc.quality.defect_rates))
+    def __init__(self, sc: Scenario, streams: Streams) -> None:
+        self.sc = sc
+        self.streams = streams
+        self.rates = defect_rates(dict(sc.quality.defect_rates))
 
     def _rng(self, purpose: str, entity: int) -> np.random.Generator:
-        return self.plant.streams.generator(purpose, entity)
+        return self.streams.generator(purpose, entity)
 
     # ---- steelmaking -------------------------------------------------------------------
     def heat_chemistry(self, heat: Heat) -> None:

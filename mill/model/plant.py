@@ -1,27 +1,32 @@
-"""The plant: builds the SimPy environment, units, random streams and trace writers from a
-scenario, starts the order book, planner and breakdowns, and runs to the horizon.
+"""The plant: one run's SimPy environment, its units, random streams and trace writers, and the
+systems that follow the steel (ledger, metallurgy, lab, records, planner), all built from the
+scenario and complete when constructed.
 
-The stage processes live in their own modules (``steelmaking``, ``rolling``, ``finishing``,
-``inspection``); they receive this object as their context.
+The plant knows the route only as data (``mill.model.stage.Route``): when a stage hands on a
+new piece, the plant starts whatever the route says comes next for that kind of piece. It
+imports no stage, and the systems it builds do not import it (DESIGN.md: no import loop).
 """
 
 from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
 import simpy
 
 from mill.distributions import Sampler, _Spec, exponential
+from mill.model.lab import Lab
 from mill.model.ledger import Ledger
-from mill.model.metallurgy import Metallurgy
+from mill.model.metallurgy import Metallurgy, ut_settings
 from mill.model.orders import OrderGenerator, read_orders_csv
 from mill.model.planning import OrderBook, Planner
-from mill.model.steelmaking import release_process
+from mill.model.records import Records
+from mill.model.stage import Process, Route
 from mill.model.units import Unit
+from mill.quality.inspection import UTSettings
 from mill.rng import Streams
 from mill.scenario import Scenario
 from mill.scenario.plant import Unit as UnitSpec
@@ -32,43 +37,34 @@ from mill.trace.folder import RunFolder
 class Plant:
     """Everything one run needs, wired together."""
 
-    def __init__(self, sc: Scenario, folder: RunFolder) -> None:
+    def __init__(self, sc: Scenario, folder: RunFolder, route: Route) -> None:
         self.sc = sc
         self.folder = folder
+        self.route = route
+        self._legs: dict[str, tuple[Process, ...]] = route.legs()
         self.env = simpy.Environment()
         self.streams = Streams(sc.run.seed)
         self.horizon = sc.run.horizon_days * 1440.0
         self.warmup = sc.run.warmup_days * 1440.0
-        self.ledger = Ledger(self)
-        self.metallurgy = Metallurgy(self)
-        self.units: dict[str, Unit] = {}
         self._samplers: dict[str, Sampler] = {}
         self._time_samplers: dict[str, Callable[[], float]] = {}
-        p = sc.plant
-        specs: dict[str, UnitSpec] = {
-            "converter": p.converter,
-            "ladle_furnace": p.ladle_furnace,
-            "degasser": p.degasser,
-            "caster": p.caster,
-            "reheat_furnace": p.reheat_furnace,
-            "plate_mill": p.plate_mill,
-            "hot_leveller": p.hot_leveller,
-            "cooling_bed": p.cooling_bed,
-            "shear_line": p.shear_line,
-            "austenitising_furnace": p.austenitising_furnace,
-            "quench": p.quench,
-            "tempering_furnace": p.tempering_furnace,
-            "leveller": p.leveller,
-            "ut": p.ut,
-            "manual_ut": p.manual_ut,
-            "lab": p.lab,
-            "final_inspection": p.final_inspection,
-        }
-        self.specs = specs
-        for name, spec in specs.items():
-            self._add_unit(name, spec.capacity, spec)
-        self._add_unit("plasma", p.cutting.plasma_tables, p.cutting)
-        self._add_unit("oxyfuel", p.cutting.oxyfuel_tables, p.cutting)
+        self.specs: dict[str, UnitSpec] = {}
+        self.units: dict[str, Unit] = {}
+        units = sc.plant.units()
+        # the cutting tables are built last, as they always were: each unit's breakdown process
+        # starts as it is built, and that order fixes the order of simultaneous events
+        for name in sorted(units, key=lambda n: n in ("plasma", "oxyfuel")):
+            capacity, spec = units[name]
+            self.specs[name] = spec
+            self._add_unit(name, capacity, spec)
+        self.records = Records(folder, sc, self.warmup, self.iso)
+        self.lab = Lab(
+            sc, self.env, self.streams, folder["tests"], self.units["lab"],
+            lambda: self.base_time("lab"),
+        )  # fmt: skip
+        self.ledger = Ledger(self.env, self.warmup, folder["genealogy"], self.records, self.lab)
+        self.metallurgy = Metallurgy(sc, self.streams)
+        self.ut: UTSettings = ut_settings(sc)
         self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
@@ -78,10 +74,6 @@ class Plant:
         }
         self.heat_counter = 0
         self.sequence_counter = 0
-        # set by the run: row writers, the lab and the UT settings
-        self.records: Any = None
-        self.lab: Any = None
-        self.metallurgy_ut: Any = None
 
     def _add_unit(self, name: str, capacity: int, spec: UnitSpec) -> None:
         if capacity <= 0:
@@ -128,6 +120,20 @@ class Plant:
             return ""
         return (self.sc.run.start + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
+    # ---- the route ---------------------------------------------------------------------
+    def hand_on(self, kind: str, piece: Any) -> None:
+        """Start the route's stages for a new piece of this kind (a heat, slab, mother plate or
+        product plate), one after the other in a process of its own."""
+        steps = self._legs.get(kind, ())
+        if len(steps) == 1:
+            self.env.process(steps[0](self, piece))
+        elif steps:
+            self.env.process(self._leg(steps, piece))
+
+    def _leg(self, steps: tuple[Process, ...], piece: Any) -> Generator[Any, Any, None]:
+        for step in steps:
+            yield from step(self, piece)
+
     # ---- running -----------------------------------------------------------------------
     def _orders(self) -> list:
         o = self.sc.orders
@@ -145,7 +151,7 @@ class Plant:
         """Simulate to the horizon; ``progress(now_min, plates_disposed)`` is called every
         simulated hour."""
         self.env.process(self._order_arrivals(self._orders()))
-        self.env.process(release_process(self))
+        self.env.process(self.route.source(self))
         # what exists now (scenario, plant, orders, modules) lives through the whole run: keep
         # it out of the cyclic collector's full passes (each one walks every live object).
         # Left alone if the host process froze objects itself (e.g. before forking workers).

@@ -5,23 +5,28 @@ them with each column's decimals (NaN and None become empty cells)."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from mill.model.entities import Heat, Plate, Slab
-from mill.model.inspection import ut_zone
+from mill.quality.acceptance import ut_zone
 from mill.quality.rare_earth import re_s_ratio
+from mill.scenario import Scenario
+from mill.trace.folder import RunFolder
 from mill.trace.schema import CHEMISTRY_ELEMENTS
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
 
 
 class Records:
     """Writes the entity tables as entities complete."""
 
-    def __init__(self, plant: Plant) -> None:
-        self.plant = plant
-        self.f = plant.folder
+    def __init__(
+        self, folder: RunFolder, sc: Scenario, warmup_min: float, iso: Callable[[float], str]
+    ) -> None:
+        self.f = folder
+        self.sc = sc
+        self.warmup = warmup_min
+        self.iso = iso
+        """ISO 8601 timestamp of a simulation time."""
 
     def heat(self, h: Heat) -> None:
         chem = h.chemistry
@@ -42,7 +47,7 @@ class Records:
                 h.degassed_min,
                 h.cast_start_min,
                 h.cast_end_min,
-                self.plant.iso(h.cast_start_min),
+                self.iso(h.cast_start_min),
                 *(chem.get(el, 0.0) if chem else "" for el in CHEMISTRY_ELEMENTS),
                 d.get("cev", math.nan),
                 d.get("cet", math.nan),
@@ -114,7 +119,7 @@ class Records:
         order = p.order
         done = p.done_min
         prime = p.disposition == "prime"
-        in_window = done >= self.plant.warmup
+        in_window = done >= self.warmup
         self.f["plates"].write(
             (
                 p.plate_id,
@@ -158,7 +163,7 @@ class Records:
                 pr.get("kv_true", math.nan),
                 me.get("kv_avg", math.nan),
                 me.get("kv_ref", ""),
-                self.plant.sc.grades[order.grade].charpy_temp_c,
+                self.sc.grades[order.grade].charpy_temp_c,
                 n_true,
                 n_det,
                 len(p.indications),
@@ -176,7 +181,7 @@ class Records:
                 slab.cast_min,
                 p.cut_min,
                 done if done >= 0 else "",
-                self.plant.iso(done) if done >= 0 else "",
+                self.iso(done) if done >= 0 else "",
                 order.due_min,
                 (done > order.due_min) if done >= 0 and p.disposition != "scrap" else "",
                 (done - max(order.arrival_min, 0.0)) / 60.0 if done >= 0 else "",

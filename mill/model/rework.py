@@ -6,34 +6,30 @@ not possible (nothing worth keeping after a cut-out).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import simpy
 
 from mill.model.entities import Plate, mass_t
-from mill.model.finishing import cutting_speed_mm_per_min
-from mill.model.inspection import (
-    GRIND_SUCCESS,
-    MIN_RESIZE_FRAC,
-    RELEVEL_SUCCESS,
-    RETEMPER_DELTA_C,
-    inspect_defects,
-    is_surface_defect,
-    ut_step,
-)
+from mill.model.plant import Plant
+from mill.model.stages.cutting import cutting_speed_mm_per_min
+from mill.model.stages.inspection import inspect_defects, ut_step
+from mill.quality.acceptance import is_surface_defect
 from mill.quality.geometry import Rect, split_defects
 
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
-
 STAGE = "rework"
+GRIND_SUCCESS = 0.85
+RELEVEL_SUCCESS = 0.9
+"""Assumptions: success of a grinding or re-levelling repair."""
+RETEMPER_DELTA_C = 25.0
+"""Assumption: a too-hard plate is re-tempered 25 °C above its grade's set point."""
+MIN_RESIZE_FRAC = 0.4
+"""Assumption: a cut-out is worth re-sizing if at least 40 % of the length remains."""
 CUTOUT_MARGIN_MM = 50.0
 """Assumption: a UT cut-out keeps 50 mm clear of the indication's boundary."""
 EDGE_RECUT_MM = 30.0
 """Assumption: re-squaring removes 30 mm from every edge (below the HAZ + crack depth)."""
 
 
-def do_rework(
+def rework_plate(
     plant: Plant, plate: Plate, action: str, condition: str
 ) -> simpy.events.ProcessGenerator:
     """Perform ``action`` on ``plate``; returns whether the plate goes back to disposition."""
@@ -64,12 +60,13 @@ def do_rework(
         return True
     if action == "grind":
         det = plate.meas.get("det", {})
+        scale_max = plant.sc.quality.visual.scale_imperfection_max_mm2
         found = [
             d
             for d in plate.defects
             if d.defect_id in det
             and det[d.defect_id][2]
-            and is_surface_defect(plant, d, det[d.defect_id][1])
+            and is_surface_defect(d.mechanism, det[d.defect_id][1], scale_max)
         ]
         minutes = plant.base_time("final_inspection") * (1 + 2 * len(found))
         yield from u["final_inspection"].visit(pid, "plate", STAGE, minutes)

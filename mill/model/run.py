@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from mill import __version__
-from mill.model.metallurgy import defect_rates, ut_settings
+from mill.model.disposition import truly_nonconforming
+from mill.model.metallurgy import defect_rates
 from mill.model.orders import read_orders_csv
 from mill.model.plant import Plant
-from mill.model.records import Records
+from mill.model.route import ROUTE
+from mill.model.stage import Route
 from mill.model.summary import invariants, summary, unit_stats
-from mill.model.testing import Lab
 from mill.scenario import Scenario, ScenarioError, dump_scenario, scenario_hash
 from mill.trace.folder import RunFolder
 
@@ -62,8 +63,9 @@ def run_scenario(
     force: bool = False,
     progress: Callable[[float, int], None] | None = None,
     protect: Iterable[Path] = (),
+    route: Route = ROUTE,
 ) -> RunResult:
-    """Simulate ``sc`` and write its run folder at ``out`` atomically.
+    """Simulate ``sc`` along ``route`` and write its run folder at ``out`` atomically.
 
     ``force`` replaces an existing run folder (never one holding a path in ``protect``, the
     working folder or a folder that is not mill's: see ``mill.trace.folder``)."""
@@ -71,12 +73,9 @@ def run_scenario(
     t0 = time.perf_counter()
     with RunFolder(out, force=force, protect=protect) as folder:
         folder.write_text("scenario.toml", dump_scenario(sc))
-        plant = Plant(sc, folder)
-        plant.records = Records(plant)
-        plant.lab = Lab(plant)
-        plant.metallurgy_ut = ut_settings(plant)
+        plant = Plant(sc, folder, route)
         plant.run(progress)
-        plant.ledger.finish()
+        plant.ledger.finish(lambda plate: truly_nonconforming(plant, plate))
         stats = unit_stats(plant)
         inv = invariants(plant, stats)
         summ = summary(plant, stats)

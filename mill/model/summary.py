@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
+from mill.model.plant import Plant
 
 MASS_TOL_REL = 1e-6
 LITTLE_TOL_REL = 1e-6

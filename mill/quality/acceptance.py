@@ -27,6 +27,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mill.quality.geometry import edge_zone_width_mm
+
 BODY_CLASSES: tuple[str, ...] = ("none", "S0", "S1", "S2", "S3")  # worst → best
 EDGE_CLASSES: tuple[str, ...] = ("none", "E0", "E1", "E2", "E3", "E4")
 A578_LEVELS: tuple[str, ...] = ("none", "A", "B", "C")
@@ -196,3 +198,66 @@ def a578_level(
         if _meets_a578(ext, x, y, a578_circle_mm(level, thickness_mm), group):
             return level
     return "none"
+
+
+# ---- a plate's indications against the ordered class -----------------------------------------
+def ut_zone(x: float, y: float, t: float, w: float, length: float) -> str:
+    """EN 10160 zone of a point: edge within the edge-zone width of any edge, else body."""
+    e = edge_zone_width_mm(t)
+    return "edge" if min(x, y, length - x, w - y) < e else "body"
+
+
+def perimeter_position(x: float, y: float, w: float, length: float) -> float:
+    """Position along the perimeter of the nearest edge point (for the per-metre count)."""
+    d = {"bottom": y, "right": length - x, "top": w - y, "left": x}
+    side = min(d, key=d.__getitem__)
+    if side == "bottom":
+        return x
+    if side == "right":
+        return length + y
+    if side == "top":
+        return length + w + (length - x)
+    return 2 * length + w + (w - y)
+
+
+def ut_classes(indications: list, t: float, w: float, length: float) -> tuple[str, str, str]:
+    """(EN 10160 body class, edge class, ASTM A578 level) the indications meet."""
+    if not indications:
+        return "S3", "E4", "C"
+    zones = [ut_zone(i.x_mm, i.y_mm, t, w, length) for i in indications]
+    body = [i for i, z in zip(indications, zones, strict=True) if z == "body"]
+    edge = [i for i, z in zip(indications, zones, strict=True) if z == "edge"]
+    body_cls = en10160_body_class(
+        [i.area_mm2 for i in body], [i.x_mm for i in body], [i.y_mm for i in body], w, length, t
+    )
+    edge_cls = en10160_edge_class(
+        [i.area_mm2 for i in edge],
+        [i.length_mm for i in edge],
+        [perimeter_position(i.x_mm, i.y_mm, w, length) for i in edge],
+        2 * (w + length),
+    )
+    level = a578_level([(i.length_mm, i.width_mm, i.x_mm, i.y_mm) for i in indications], t)
+    return body_cls, edge_cls, level
+
+
+def meets_ut(ordered: str, body: str, edge: str, level: str) -> bool:
+    """Does a plate with these classes meet the ordered UT class (EN 10160 "S2E2" or ASTM
+    A578 "A578B"; "none" when no UT class was ordered)?"""
+    if ordered == "none":
+        return True
+    if ordered.startswith("A578"):
+        rank = {"none": 0, "A": 1, "B": 2, "C": 3}
+        return rank[level] >= rank[ordered[-1]]
+    return meets_en10160(body, edge, ordered[:2], ordered[2:])
+
+
+SURFACE = ("rolled_in_scale", "surface_crack", "quench_crack")
+"""Defect mechanisms found on the surface by visual/MT inspection."""
+
+
+def is_surface_defect(mechanism: str, area_mm2: float, scale_max_mm2: float) -> bool:
+    """A surface finding that needs action: any crack, or rolled-in scale beyond an
+    imperfection (EN 10163-2's imperfection/defect distinction, with the scenario's limit)."""
+    if mechanism == "rolled_in_scale":
+        return area_mm2 > scale_max_mm2
+    return mechanism in SURFACE

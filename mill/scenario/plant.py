@@ -9,7 +9,7 @@ engineering assumptions unless a source is named).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -154,51 +154,68 @@ class UltrasonicTester(Unit):
     raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
 
 
+def _at(stage: str, default: Unit) -> Any:
+    """A unit field of the plant, with the stage of the route it works in."""
+    return Field(default=default, json_schema_extra={"stage": stage})
+
+
 class Plant(Section):
-    """Every unit of DESIGN.md's 'shape of the plant'."""
+    """Every unit of DESIGN.md's 'shape of the plant', in route order, each with its stage:
+    the one list of units (the simulation's units, the unit names and the stage order the
+    analysis uses are all derived from it)."""
 
     blocking: bool = Field(
         default=True,
         description="a furnace or mill holds its piece until the next unit can take it",
     )
-    converter: Converter = Converter()
-    ladle_furnace: Unit = Unit(time_min=normal(42, 6, low=25))
-    degasser: Degasser = Degasser(time_min=normal(25, 4, low=15))
-    caster: Caster = Caster()
-    reheat_furnace: ReheatFurnace = ReheatFurnace()
-    plate_mill: PlateMill = PlateMill(time_min=constant(1.0))
-    hot_leveller: Unit = Unit(time_min=uniform(1.0, 2.0))
-    cooling_bed: Unit = Unit(capacity=12, time_min=uniform(30, 90), derived_time=False)
-    shear_line: ShearLine = ShearLine()
-    austenitising_furnace: AustenitisingFurnace = AustenitisingFurnace()
-    quench: Quench = Quench()
-    tempering_furnace: TemperingFurnace = TemperingFurnace()
-    leveller: Unit = Unit(time_min=uniform(1.5, 3.0))
-    cutting: Cutting = Cutting()
-    ut: UltrasonicTester = UltrasonicTester()
-    manual_ut: Unit = Unit(capacity=2, time_min=uniform(5, 15))
-    lab: Unit = Unit(capacity=2, time_min=uniform(20, 40))
-    final_inspection: Unit = Unit(capacity=2, time_min=uniform(2, 4))
+    converter: Converter = _at("steelmaking", Converter())
+    ladle_furnace: Unit = _at("steelmaking", Unit(time_min=normal(42, 6, low=25)))
+    degasser: Degasser = _at("steelmaking", Degasser(time_min=normal(25, 4, low=15)))
+    caster: Caster = _at("casting", Caster())
+    reheat_furnace: ReheatFurnace = _at("rolling", ReheatFurnace())
+    plate_mill: PlateMill = _at("rolling", PlateMill(time_min=constant(1.0)))
+    hot_leveller: Unit = _at("rolling", Unit(time_min=uniform(1.0, 2.0)))
+    cooling_bed: Unit = _at(
+        "rolling", Unit(capacity=12, time_min=uniform(30, 90), derived_time=False)
+    )
+    shear_line: ShearLine = _at("rolling", ShearLine())
+    austenitising_furnace: AustenitisingFurnace = _at("heat_treatment", AustenitisingFurnace())
+    quench: Quench = _at("heat_treatment", Quench())
+    tempering_furnace: TemperingFurnace = _at("heat_treatment", TemperingFurnace())
+    leveller: Unit = _at("heat_treatment", Unit(time_min=uniform(1.5, 3.0)))
+    cutting: Cutting = _at("cutting", Cutting())
+    ut: UltrasonicTester = _at("inspection", UltrasonicTester())
+    manual_ut: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(5, 15)))
+    lab: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(20, 40)))
+    final_inspection: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(2, 4)))
+
+    def units(self) -> dict[str, tuple[int, Unit]]:
+        """Every unit of the plant in route order: name → (servers, its specification). The
+        cutting section is two units, ``plasma`` and ``oxyfuel``, with its table counts."""
+        out: dict[str, tuple[int, Unit]] = {}
+        for name in type(self).model_fields:
+            spec = getattr(self, name)
+            if isinstance(spec, Cutting):
+                out["plasma"] = (spec.plasma_tables, spec)
+                out["oxyfuel"] = (spec.oxyfuel_tables, spec)
+            elif isinstance(spec, Unit):
+                out[name] = (spec.capacity, spec)
+        return out
 
 
-UNIT_NAMES: tuple[str, ...] = (
-    "converter",
-    "ladle_furnace",
-    "degasser",
-    "caster",
-    "reheat_furnace",
-    "plate_mill",
-    "hot_leveller",
-    "cooling_bed",
-    "shear_line",
-    "austenitising_furnace",
-    "quench",
-    "tempering_furnace",
-    "leveller",
-    "plasma",
-    "oxyfuel",
-    "ut",
-    "manual_ut",
-    "lab",
-    "final_inspection",
-)
+def unit_stages() -> dict[str, str]:
+    """Unit name → the stage it works in, in route order (from the plant's field metadata)."""
+    out: dict[str, str] = {}
+    for name, info in Plant.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "stage" in extra:
+            stage = str(extra["stage"])
+            for unit in ("plasma", "oxyfuel") if name == "cutting" else (name,):
+                out[unit] = stage
+    return out
+
+
+UNIT_NAMES: tuple[str, ...] = tuple(unit_stages())
+"""Every unit, in route order (derived from ``Plant``)."""
+STAGE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(unit_stages().values()))
+"""The stages that own units, in route order (derived from ``Plant``)."""

@@ -10,15 +10,10 @@ tundish turnaround.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import simpy
 
 from mill.model.entities import DENSITY_T_PER_MM3, Heat, HeatPlan, Slab, heat_id, mass_t
-from mill.model.rolling import slab_process
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
+from mill.model.plant import Plant
 
 STAGE = "steelmaking"
 
@@ -66,7 +61,8 @@ def start_sequence(plant: Plant, plans: list[HeatPlan]) -> simpy.Event:
         )
         heat.released_min = plant.env.now
         plant.ledger.heats_open[heat.heat_id] = heat
-        plant.env.process(heat_process(plant, heat, last_started if i == len(plans) else None))
+        heat.cast_started = last_started if i == len(plans) else None
+        plant.hand_on("heat", heat)
     return last_started
 
 
@@ -78,10 +74,9 @@ def _seq_position(heat: Heat, slab_index: int, n_slabs: int) -> str:
     return "middle"
 
 
-def heat_process(
-    plant: Plant, heat: Heat, cast_started: simpy.Event | None
-) -> simpy.events.ProcessGenerator:
-    """One heat from converter to the last slab off the strand."""
+def heat_process(plant: Plant, heat: Heat) -> simpy.events.ProcessGenerator:
+    """One heat from converter to the last slab off the strand; each slab is handed on as it
+    leaves the strand."""
     env = plant.env
     u = plant.units
     sp = plant.sc.plant
@@ -98,8 +93,8 @@ def heat_process(
     caster = u["caster"]
     visit = yield from caster.enter(heat.heat_id, "heat", "casting")
     heat.cast_start_min = env.now
-    if cast_started is not None:
-        cast_started.succeed()
+    if heat.cast_started is not None:
+        heat.cast_started.succeed()
     plant.metallurgy.casting_conditions(heat)
     slab_masses = [mass_t(s.thickness_mm, s.width_mm, s.length_mm) for s in heat.plan.slabs]
     heat.cast_mass_t = sum(slab_masses)
@@ -131,7 +126,7 @@ def heat_process(
         )
         heat.slabs_cast += 1
         plant.ledger.cast(slab)
-        env.process(slab_process(plant, slab))
+        plant.hand_on("slab", slab)
     heat.cast_end_min = env.now
     plant.ledger.casting_loss(heat)
     if heat.seq_index == heat.seq_heats:

@@ -10,16 +10,12 @@ taking its pass time plus a reversal.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import simpy
 
 from mill.model.entities import DENSITY_T_PER_MM3, Mother, Slab, mass_t
-from mill.model.finishing import mother_process
+from mill.model.plant import Plant
 from mill.quality.geometry import Rect, split_defects
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
 
 STAGE = "rolling"
 
@@ -82,7 +78,7 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
     prev.leave(prev_visit)
     mothers = shear(plant, slab)
     for mother in mothers:
-        env.process(mother_process(plant, mother))
+        plant.hand_on("mother", mother)
     plant.records.slab(slab, len(mothers))
 
 

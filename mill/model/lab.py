@@ -13,17 +13,18 @@ carries the lot's result: that is how a truly out-of-window plate can escape.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from mill.model.entities import Plate
+from mill.model.units import Unit
 from mill.quality.toughness import charpy_set
-
-if TYPE_CHECKING:
-    from mill.model.plant import Plant
+from mill.rng import Streams
+from mill.scenario import Scenario
+from mill.trace.writer import TableWriter
 
 THICKNESS_GROUPS_MM = (20.0, 40.0, 60.0, 80.0)
 """Charpy thickness groups (upper bounds; assumption of common mill practice)."""
@@ -54,14 +55,27 @@ def thickness_group(t_mm: float) -> int:
 class Lab:
     """The test lots of the run and the tests they need."""
 
-    def __init__(self, plant: Plant) -> None:
-        self.plant = plant
-        self.t = plant.sc.quality.testing
+    def __init__(
+        self,
+        sc: Scenario,
+        env: simpy.Environment,
+        streams: Streams,
+        tests: TableWriter,
+        unit: Unit,
+        test_time: Callable[[], float],
+    ) -> None:
+        self.sc = sc
+        self.env = env
+        self.tests = tests
+        self.unit = unit
+        self.test_time = test_time
+        """A draw of the lab's time for one test (the unit's base process time)."""
+        self.t = sc.quality.testing
         self.hardness_lots: dict[tuple[str, float], Lot] = {}
         self.charpy_lots: dict[tuple[str, int], Lot] = {}
         self._lot_no: dict[tuple[str, float], int] = {}
         self.test_counter = 0
-        self.rng = plant.streams.generator("lab/noise")
+        self.rng = streams.generator("lab/noise")
 
     def forget_heat(self, heat_id: str) -> None:
         """Drop a heat's lots once all its plates are disposed (memory stays flat)."""
@@ -88,7 +102,7 @@ class Lab:
         retest: bool,
     ) -> None:
         self.test_counter += 1
-        self.plant.folder["tests"].write(
+        self.tests.write(
             (
                 f"T{self.test_counter:07d}",
                 plate.plate_id,
@@ -103,13 +117,13 @@ class Lab:
                 hi,
                 ok,
                 retest,
-                self.plant.env.now,
+                self.env.now,
             )
         )
 
     # ---- hardness ----------------------------------------------------------------------
     def _window(self, plate: Plate) -> tuple[float, float]:
-        g = self.plant.sc.grades[plate.order.grade]
+        g = self.sc.grades[plate.order.grade]
         return g.hbw_window(plate.thickness_mm)
 
     def _measure_hardness(self, plate: Plate, lot_id: str, retest: bool) -> tuple[float, float]:
@@ -133,7 +147,7 @@ class Lab:
         )
         centre = float("nan")
         if plate.thickness_mm >= self.t.centre_test_min_thickness_mm:
-            cmin = self.plant.sc.grades[plate.order.grade].centre_min_hbw
+            cmin = self.sc.grades[plate.order.grade].centre_min_hbw
             true_c = plate.props["hbw_centre"]
             centre = true_c + float(self.rng.normal(0.0, self.t.hardness_noise_hbw))
             self.write_test(
@@ -154,7 +168,7 @@ class Lab:
 
     def _hardness_ok(self, plate: Plate, value: float, centre: float) -> bool:
         lo, hi = self._window(plate)
-        cmin = self.plant.sc.grades[plate.order.grade].centre_min_hbw
+        cmin = self.sc.grades[plate.order.grade].centre_min_hbw
         return lo <= value <= hi and not centre < cmin
 
     def hardness(self, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -172,7 +186,7 @@ class Lab:
         lot.members += 1
         if not lot.test_plate:
             lot.test_plate = plate.plate_id
-            lot.ready = self.plant.env.event()
+            lot.ready = self.env.event()
             yield from self._lab_visit(plate)
             value, centre = self._measure_hardness(plate, lot.lot_id, False)
             ok = self._hardness_ok(plate, value, centre)
@@ -231,7 +245,7 @@ class Lab:
         lot.members += 1
         if not lot.test_plate:
             lot.test_plate = plate.plate_id
-            lot.ready = self.plant.env.event()
+            lot.ready = self.env.event()
             yield from self._lab_visit(plate)
             lot.value, lot.passed = self._charpy_sets(plate, lot.lot_id)
             lot.ready.succeed()
@@ -243,7 +257,7 @@ class Lab:
         plate.meas["kv_ref"] = lot.test_plate
 
     def _charpy_sets(self, plate: Plate, lot_id: str) -> tuple[float, bool]:
-        g = self.plant.sc.grades[plate.order.grade]
+        g = self.sc.grades[plate.order.grade]
         curve = plate.meas["curve"]
         single_min = self.t.charpy_single_min_frac * g.charpy_min_j
         first = charpy_set(self.rng, curve, g.charpy_temp_c, 3, self.t.charpy_noise_frac)
@@ -260,7 +274,7 @@ class Lab:
     def _write_set(
         self, plate: Plate, lot_id: str, energies: np.ndarray, ok: bool, retest: bool
     ) -> None:
-        g = self.plant.sc.grades[plate.order.grade]
+        g = self.sc.grades[plate.order.grade]
         for e in energies:
             self.write_test(
                 plate,
@@ -278,6 +292,4 @@ class Lab:
             )
 
     def _lab_visit(self, plate: Plate) -> simpy.events.ProcessGenerator:
-        yield from self.plant.units["lab"].visit(
-            plate.plate_id, "plate", "inspection", self.plant.base_time("lab")
-        )
+        yield from self.unit.visit(plate.plate_id, "plate", "inspection", self.test_time())

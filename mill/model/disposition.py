@@ -1,0 +1,137 @@
+"""Disposition: the scenario's rule table (condition → action → reason code) applied to a
+plate's *measured* state, the ground truth it is judged against (which makes a release an
+escape or a rejection false), the grade a downgraded plate is sold as, and the disposition
+stage that loops through rework until the plate is released, downgraded or scrapped.
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from mill.model.entities import Plate
+from mill.model.plant import Plant
+from mill.model.rework import rework_plate
+from mill.quality.acceptance import is_surface_defect, meets_ut, ut_classes
+from mill.quality.defects import Defect, is_internal
+from mill.quality.inspection import Indication
+
+STAGE = "disposition"
+
+
+def _surface(plant: Plant, d: Defect, area_mm2: float) -> bool:
+    """A surface finding that needs action, with the scenario's scale-imperfection limit."""
+    limit = plant.sc.quality.visual.scale_imperfection_max_mm2
+    return is_surface_defect(d.mechanism, area_mm2, limit)
+
+
+def conditions(plant: Plant, plate: Plate) -> list[str]:
+    """The rule conditions that hold for the plate's *measured* state, in priority order."""
+    g = plant.sc.grades[plate.order.grade]
+    lo, hi = g.hbw_window(plate.thickness_mm)
+    m = plate.meas
+    det = m.get("det", {})
+    seen = [d for d in plate.defects if d.defect_id in det and det[d.defect_id][2]]
+    found = {d.mechanism for d in seen}
+    out = []
+    if not m.get("kv_pass", True):
+        out.append("charpy_fail")
+    if m["hbw"] < lo:
+        out.append("hardness_low")
+    if m["hbw_centre"] < g.centre_min_hbw:
+        out.append("centre_hardness_low")
+    if m["hbw"] > hi:
+        out.append("hardness_high")
+    if not m.get("ut_pass", True):
+        out.append("ut_fail")
+    if "cut_edge_crack" in found:
+        out.append("cut_edge_crack")
+    if any(_surface(plant, d, det[d.defect_id][1]) for d in seen):
+        out.append("surface_defect")
+    if m.get("flatness", 0.0) > plant.sc.quality.testing.flatness_tolerance_mm_per_m:
+        out.append("flatness_fail")
+    return out
+
+
+def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
+    """Ground truth: does the plate fail its order, whatever the inspection saw?"""
+    g = plant.sc.grades[plate.order.grade]
+    lo, hi = g.hbw_window(plate.thickness_mm)
+    p = plate.props
+    if not lo <= p["hbw_surface"] <= hi or p["hbw_centre"] < g.centre_min_hbw:
+        return True
+    if p["kv_true"] < g.charpy_min_j:
+        return True
+    if any(d.mechanism in ("cut_edge_crack", "flatness") for d in plate.defects):
+        return True
+    if any(_surface(plant, d, d.area_mm2) for d in plate.defects):
+        return True
+    if plate.order.ut_class != "none" and plate.thickness_mm >= 6.0:
+        truth = [
+            Indication(d.x_mm, d.y_mm, d.z_frac, d.length_mm, d.width_mm, d.area_mm2, k, True)
+            for k, d in enumerate(plate.defects)
+            if is_internal(d.mechanism)
+        ]
+        body, edge, level = ut_classes(truth, plate.thickness_mm, plate.width_mm, plate.length_mm)
+        if not meets_ut(plate.order.ut_class, body, edge, level):
+            return True
+    return False
+
+
+def downgrade_grade(plant: Plant, plate: Plate) -> str:
+    """The grade a downgraded plate is sold as: the grade below if its measured hardness
+    meets that grade's window, else its own grade as non-prime."""
+    g = plant.sc.grades[plate.order.grade]
+    lower = g.downgrade_to
+    if lower is not None:
+        lg = plant.sc.grades[lower]
+        lo, hi = lg.hbw_window(plate.thickness_mm)
+        if lo <= plate.meas["hbw"] <= hi:
+            return lower
+    return plate.order.grade
+
+
+def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
+    """The disposition stage: apply the rules until the plate is released, downgraded or
+    scrapped, sending it through rework (and back to inspection) as they say."""
+    dis = plant.sc.quality.disposition
+    rules = plant.disposition_rules
+    # the truth when first judged: a rejection is false if the plate was conforming then
+    plate.meas["nc_first"] = truly_nonconforming(plant, plate)
+    while True:
+        conds = conditions(plant, plate)
+        if not conds:
+            if plate.resizes:
+                _dispose(plant, plate, "downgraded", "RESIZED", plate.order.grade)
+            else:
+                _dispose(plant, plate, "prime", "", plate.order.grade)
+            return
+        rule = rules[conds[0]]
+        action = rule.action
+        done = plate.rework_counts.get(rule.condition, 0)
+        rework = action not in ("release", "downgrade", "scrap")
+        if rework and (not dis.rework or done >= rule.max_times):
+            action = rule.fallback
+        if action == "release":
+            _dispose(plant, plate, "prime", rule.reason, plate.order.grade)
+            return
+        if action == "scrap":
+            _dispose(plant, plate, "scrap", rule.reason, "")
+            return
+        if action == "downgrade":
+            _dispose(plant, plate, "downgraded", rule.reason, downgrade_grade(plant, plate))
+            return
+        plate.rework_counts[rule.condition] = done + 1
+        ok = yield from rework_plate(plant, plate, action, rule.condition)
+        if not ok:  # the rework was not possible (e.g. nothing worth re-sizing)
+            _dispose(plant, plate, "scrap", rule.reason, "")
+            return
+
+
+def _dispose(plant: Plant, plate: Plate, disposition: str, reason: str, grade: str) -> None:
+    """Book the plate out with its ground truth: judged afresh if it was reworked, else as
+    it was when first judged (nothing changed since)."""
+    if plate.rework_counts or "nc_first" not in plate.meas:
+        nonconforming = truly_nonconforming(plant, plate)
+    else:
+        nonconforming = plate.meas["nc_first"]
+    plant.ledger.dispose(plate, disposition, reason, grade, nonconforming)

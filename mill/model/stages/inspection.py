@@ -1,0 +1,122 @@
+"""Inspection of a product plate: automated UT (with the manual re-check of flagged zones),
+lab tests by lot, final inspection (visual/MT, flatness gauge). Every finding is a
+*measured* value; the plate also carries its truth, so the record can say later whether a
+release was an escape and whether a rejection was a false reject."""
+
+from __future__ import annotations
+
+import simpy
+
+from mill.distributions import draw_uniform
+from mill.model.entities import Plate
+from mill.model.plant import Plant
+from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
+from mill.quality.inspection import manual_recheck, pod_one, ut_scan, ut_time_min
+
+STAGE = "inspection"
+FLATNESS_NOISE_MM_PER_M = 0.3
+"""Assumption: flatness gauge noise (1 sd)."""
+
+
+def inspect(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
+    """The inspection stage: UT, hardness and Charpy by lot, final inspection."""
+    yield from ut_step(plant, plate)
+    yield from plant.lab.hardness(plate)
+    yield from plant.lab.charpy(plate)
+    yield from final_step(plant, plate)
+
+
+def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events.ProcessGenerator:
+    """Automated UT scan; flagged plates go to the manual re-check."""
+    if plate.thickness_mm < 6.0:  # EN 10160 scope: 6–200 mm
+        plate.meas.update(ut_body="", ut_edge="", ut_level="", ut_pass=True)
+        return
+    settings = plant.ut
+    minutes = plant.base_time("ut")
+    if plant.sc.plant.ut.derived_time:
+        minutes += ut_time_min(plate.width_mm, plate.length_mm, settings)
+    yield from plant.units["ut"].visit(plate.plate_id, "plate", STAGE, minutes)
+    rng = plate.rng
+    scan = ut_scan(
+        rng, plate.defects, plate.thickness_mm, plate.width_mm, plate.length_mm, settings
+    )
+    det = plate.meas.setdefault("det", {})
+    if scan:
+        yield from plant.units["manual_ut"].visit(
+            plate.plate_id, "plate", STAGE, plant.base_time("manual_ut")
+        )
+        checked = manual_recheck(rng, scan, plate.defects, settings)
+        confirmed = [i for i in checked if i.confirmed]
+        for i in checked:
+            if i.true_defect_index >= 0:
+                d = plate.defects[i.true_defect_index]
+                det[d.defect_id] = ("manual_ut" if i.confirmed else "ut", i.area_mm2, i.confirmed)
+    else:
+        confirmed = []
+    plate.indications = confirmed
+    plate.meas["scan"] = scan
+    body, edge, level = ut_classes(confirmed, plate.thickness_mm, plate.width_mm, plate.length_mm)
+    plate.meas.update(
+        ut_body=body,
+        ut_edge=edge,
+        ut_level=level,
+        ut_pass=meets_ut(plate.order.ut_class, body, edge, level),
+    )
+
+
+def final_step(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
+    """Visual/MT inspection of surfaces and cut edges, flatness gauge."""
+    yield from plant.units["final_inspection"].visit(
+        plate.plate_id, "plate", STAGE, plant.base_time("final_inspection")
+    )
+    inspect_defects(plant, plate)
+
+
+def inspect_defects(plant: Plant, plate: Plate) -> None:
+    """Find surface and edge defects, measure flatness (as of now)."""
+    rng = plate.rng
+    det = plate.meas.setdefault("det", {})
+    age_h = (plant.env.now - plate.cut_min) / 60.0
+    vis = plant.sc.quality.visual
+    flat_defect = False
+    for d in plate.defects:
+        if d.mechanism in SURFACE:
+            p_find = pod_one(d.equivalent_diameter_mm, vis.a50_mm, vis.a90_mm)
+            if d.defect_id not in det and rng.random() < p_find:
+                det[d.defect_id] = ("visual", d.area_mm2, True)
+        elif d.mechanism == "cut_edge_crack":
+            p_edge = (
+                vis.edge_crack_pod_after_48h if age_h >= 48.0 else vis.edge_crack_pod_before_48h
+            )
+            if d.defect_id not in det and rng.random() < p_edge:
+                det[d.defect_id] = ("visual", d.area_mm2, True)
+        elif d.mechanism == "flatness":
+            flat_defect = True
+    tol = plant.sc.quality.testing.flatness_tolerance_mm_per_m
+    # the plate's true flatness is drawn once, and again only when a re-levelling has
+    # removed its flatness defect (assumption: a defect is 1.05–2.5× the tolerance, a sound
+    # plate 0.2–0.8×); each gauge reading adds its own noise
+    if plate.props.get("flat_defect") != flat_defect:
+        lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
+        plate.props["flatness_true"] = draw_uniform(rng, *lo_hi) * tol
+        plate.props["flat_defect"] = flat_defect
+    true_flat = plate.props["flatness_true"]
+    meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
+    plate.meas["flatness"] = meas
+    for d in plate.defects:
+        if d.mechanism == "flatness" and meas > tol:
+            det[d.defect_id] = ("flatness", d.area_mm2, True)
+    plant.lab.write_test(
+        plate,
+        f"{plate.plate_id}-FL",
+        "flatness",
+        "full plate",
+        "",
+        meas,
+        "mm/m",
+        true_flat,
+        "",
+        tol,
+        meas <= tol,
+        plate.relevels > 0,
+    )
