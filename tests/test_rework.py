@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mill.model import run_scenario
-from mill.model.inspection import RETEMPER_DELTA_C
+from mill.model.rework import RETEMPER_DELTA_C
 from mill.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from mill.analysis.experiment_compare import default_kpis, verdict
 from mill.analysis.experiment_load import TABLE_FILES, Experiment, ExperimentLike, as_experiment
 from mill.analysis.experiment_plots import plot_factor_effect, plot_kpi_by_point
 from mill.analysis.load import AnalysisError
-from mill.analysis.report import _CSS, figure_png
+from mill.analysis.report import REPORT_CSS, figure_png
 
 __all__ = ["PLOTTED_KPIS", "experiment_report_html", "write_experiment_report"]
 
@@ -37,7 +37,7 @@ PLOTTED_KPIS: tuple[str, ...] = (
 )
 """The KPIs drawn by point (those the experiment has); the first two also against each factor."""
 
-_EXTRA_CSS = """
+_EXTRAREPORT_CSS = """
 td.best { font-weight: 600; background: #e9f5f3; } td.out { color: #777; }
 td small { color: #666; display: block; } details { margin: 1rem 0; }
 summary { cursor: pointer; color: #264653; font-weight: 600; }
@@ -306,7 +306,7 @@ def experiment_report_html(exp: ExperimentLike) -> str:
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>mill experiment report — {html.escape(e.name)}</title>",
-        f"<style>{_CSS}{_EXTRA_CSS}</style></head><body>",
+        f"<style>{REPORT_CSS}{_EXTRAREPORT_CSS}</style></head><body>",
         f"<h1>Experiment report: {html.escape(e.name)}</h1><p class='meta'>{meta}</p>",
         "<h2>Design</h2>",
         _design(e),

@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from mill.analysis import plots, quality_plots
+import mill.analysis.plots as plots
+import mill.analysis.quality_plots as quality_plots
 from mill.analysis.compare import kpis
 from mill.analysis.genealogy_plot import plot_genealogy
 from mill.analysis.load import Run, RunLike, as_run, write_file
@@ -33,7 +34,7 @@ from mill.analysis.statistics import (
 
 __all__ = ["figure_png", "report_html", "write_report"]
 
-_CSS = """
+REPORT_CSS = """
 body { font-family: system-ui, -apple-system, sans-serif; max-width: 72rem; margin: 2rem auto;
        padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { border-bottom: 3px solid #264653; padding-bottom: .3rem; }
@@ -136,7 +137,7 @@ def report_html(run: RunLike) -> str:
     )
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>mill report — {html.escape(r.name)}</title><style>{_CSS}</style></head><body>",
+        f"<title>mill report — {html.escape(r.name)}</title><style>{REPORT_CSS}</style></head><body>",
         f"<h1>Plate mill run report: {html.escape(r.name)}</h1><p class='meta'>{meta}</p>",
         "<h2>Key figures</h2>",
         _tiles(r),

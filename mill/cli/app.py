@@ -15,8 +15,10 @@ import threading
 from collections.abc import Sequence
 
 from mill import __version__
-from mill.cli import analysis, experiment, run
+from mill.cli.analysis import add_parsers as add_folder_commands
 from mill.cli.common import EXIT_USER, Terminated, UserError, err
+from mill.cli.experiment import add_parser as add_experiment_command
+from mill.cli.run import add_parsers as add_run_commands
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -31,9 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"mill {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run.add_parsers(sub)
-    experiment.add_parser(sub)
-    analysis.add_parsers(sub)
+    add_run_commands(sub)
+    add_experiment_command(sub)
+    add_folder_commands(sub)
     return p
 
 

@@ -19,7 +19,9 @@ class LedgerSpy:
 
     calls: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def dispose(self, plate: Plate, disposition: str, reason: str, grade: str) -> None:
+    def dispose(
+        self, plate: Plate, disposition: str, reason: str, grade: str, nonconforming: bool
+    ) -> None:
         self.calls.append((disposition, reason, grade))
 
 

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from disposition_support import defect, plate, stand_in_plant
 
-import mill.model.rework as rework
-from mill.model.inspection import conditions, disposition, downgrade_grade, meets_ut
+import mill.model.disposition as disposition_module
+from mill.model.disposition import conditions, dispose, downgrade_grade
+from mill.quality.acceptance import meets_ut
 from mill.scenario import Scenario
 from mill.scenario.quality import CONDITIONS, Disposition, Rule
 
@@ -126,8 +127,8 @@ def _judge(
         return rework_ok
         yield
 
-    monkeypatch.setattr(rework, "do_rework", fake_rework)
-    for _ in disposition(plant, p):
+    monkeypatch.setattr(disposition_module, "rework_plate", fake_rework)
+    for _ in dispose(plant, p):
         pass
     return plant, done
 

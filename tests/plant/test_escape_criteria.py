@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from disposition_support import defect, plate, stand_in_plant
 
-from mill.model.inspection import truly_nonconforming
+from mill.model.disposition import truly_nonconforming
 
 # an inclusion of π/4·16² = 201 mm² in the plate body: beyond EN 10160 S2's 100 mm² single
 # limit, within S1's 1000 mm² (and one indication is within S1's count of 15)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from plant_support import HandRun, hand_scenario, run_hand
 
-import mill.model.finishing as finishing
+import mill.model.stages.cutting as cutting
 from mill.cli import main
 from mill.model.ledger import Ledger
 from mill.model.units import Unit
@@ -104,13 +104,13 @@ def test_a_cutting_table_that_drops_a_plate_fails_plate_conservation(
 ) -> None:
     """A mother plate cut into fewer plates than planned is a conservation violation, named
     in the manifest."""
-    original = finishing.cut_plan
+    original = cutting.cut_plan
 
     def drop_last(*args: Any, **kwargs: Any) -> Any:
         rects = original(*args, **kwargs)
         return rects[:-1] if rects and len(rects) > 1 else rects
 
-    monkeypatch.setattr(finishing, "cut_plan", drop_last)
+    monkeypatch.setattr(cutting, "cut_plan", drop_last)
     run = run_hand(tmp_path, SHORT)
     assert "plate_conservation" in _failed(run)
     assert any("planned" in v for v in run.result.invariants["plate_conservation"]["violations"])

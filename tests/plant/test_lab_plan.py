@@ -17,8 +17,8 @@ import pytest
 from disposition_support import plate
 from plant_support import HandRun, run_hand, shared_scope
 
-import mill.model.testing as testing
-from mill.model.testing import THICKNESS_GROUPS_MM, Lab, thickness_group
+import mill.model.lab as lab_module
+from mill.model.lab import THICKNESS_GROUPS_MM, Lab, thickness_group
 from mill.rng import Streams
 from mill.scenario import Scenario
 
@@ -175,14 +175,12 @@ def _judge_sets(
     specimens come out as ``sets``; returns (mean, passed, rows written)."""
     sc = Scenario(quality={"testing": {"retest": retest}})
     rows = _Rows()
-    plant = SimpleNamespace(
-        sc=sc, streams=Streams(1), folder={"tests": rows}, env=SimpleNamespace(now=0.0)
-    )
     given = iter(sets)
-    monkeypatch.setattr(testing, "charpy_set", lambda *a, **k: np.array(next(given)))
+    monkeypatch.setattr(lab_module, "charpy_set", lambda *a, **k: np.array(next(given)))
     p = plate()
     p.meas["curve"] = None
-    mean, ok = Lab(plant)._charpy_sets(p, "LOT")  # type: ignore[arg-type]
+    lab = Lab(sc, SimpleNamespace(now=0.0), Streams(1), rows, None, lambda: 0.0)  # type: ignore[arg-type]
+    mean, ok = lab._charpy_sets(p, "LOT")
     return mean, ok, rows.rows
 
 

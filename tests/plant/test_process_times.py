@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from plant_support import HandRun
 
-from mill.model.finishing import cutting_speed_mm_per_min
-from mill.model.rolling import pass_count
+from mill.model.stages.cutting import cutting_speed_mm_per_min
+from mill.model.stages.rolling import pass_count
 
 DENSITY_T_PER_MM3 = 7.85e-9  # 7.85 t/m³, written out here rather than imported
 

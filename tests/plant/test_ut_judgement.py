@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mill.model.inspection import _perimeter_pos, ut_classes, ut_zone
+from mill.quality.acceptance import perimeter_position, ut_classes, ut_zone
 from mill.quality.inspection import Indication
 
 W, L = 2000.0, 4000.0
@@ -24,7 +24,7 @@ W, L = 2000.0, 4000.0
 def test_perimeter_position_walks_round_the_plate(x: float, y: float, along: float) -> None:
     """A point near an edge sits at its distance along the perimeter from the origin,
     walking bottom → right → top → left."""
-    assert _perimeter_pos(x, y, W, L) == pytest.approx(along)
+    assert perimeter_position(x, y, W, L) == pytest.approx(along)
 
 
 @pytest.mark.parametrize(
