@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from mill.scenario.plant import UNIT_NAMES
+from mill.scenario.plant import STAGE_NAMES, UNIT_NAMES
 from mill.trace import schema
 
 __all__ = [
@@ -45,15 +45,15 @@ REQUIRED_FILES: tuple[str, ...] = (
 
 #: Process order of the stages (origin and detection stages are ordered this way).
 STAGE_ORDER: tuple[str, ...] = (
-    "steelmaking",
-    "casting",
-    "rolling",
-    "heat_treatment",
-    "quench",
-    "cutting",
-    "inspection",
+    *(
+        s
+        for stage in STAGE_NAMES
+        for s in (stage, "quench")[: 2 if stage == "heat_treatment" else 1]
+    ),
     "rework",
 )
+"""The scenario's stages in route order, with the quench (where quench defects are born)
+inside heat treatment and rework (plates going back through units) last."""
 #: Process order of the units (Gantt rows, utilisation tables): the scenario's unit list.
 UNIT_ORDER: tuple[str, ...] = UNIT_NAMES
 _GRADE_COLUMNS = {"grade", "grade_ordered", "grade_released"}

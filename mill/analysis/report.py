@@ -137,7 +137,8 @@ def report_html(run: RunLike) -> str:
     )
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>mill report — {html.escape(r.name)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<title>mill report — {html.escape(r.name)}</title>",
+        f"<style>{REPORT_CSS}</style></head><body>",
         f"<h1>Plate mill run report: {html.escape(r.name)}</h1><p class='meta'>{meta}</p>",
         "<h2>Key figures</h2>",
         _tiles(r),

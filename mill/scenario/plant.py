@@ -154,7 +154,7 @@ class UltrasonicTester(Unit):
     raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
 
 
-def _at(stage: str, default: Unit) -> Any:
+def unit_at(stage: str, default: Unit) -> Any:
     """A unit field of the plant, with the stage of the route it works in."""
     return Field(default=default, json_schema_extra={"stage": stage})
 
@@ -168,26 +168,26 @@ class Plant(Section):
         default=True,
         description="a furnace or mill holds its piece until the next unit can take it",
     )
-    converter: Converter = _at("steelmaking", Converter())
-    ladle_furnace: Unit = _at("steelmaking", Unit(time_min=normal(42, 6, low=25)))
-    degasser: Degasser = _at("steelmaking", Degasser(time_min=normal(25, 4, low=15)))
-    caster: Caster = _at("casting", Caster())
-    reheat_furnace: ReheatFurnace = _at("rolling", ReheatFurnace())
-    plate_mill: PlateMill = _at("rolling", PlateMill(time_min=constant(1.0)))
-    hot_leveller: Unit = _at("rolling", Unit(time_min=uniform(1.0, 2.0)))
-    cooling_bed: Unit = _at(
+    converter: Converter = unit_at("steelmaking", Converter())
+    ladle_furnace: Unit = unit_at("steelmaking", Unit(time_min=normal(42, 6, low=25)))
+    degasser: Degasser = unit_at("steelmaking", Degasser(time_min=normal(25, 4, low=15)))
+    caster: Caster = unit_at("casting", Caster())
+    reheat_furnace: ReheatFurnace = unit_at("rolling", ReheatFurnace())
+    plate_mill: PlateMill = unit_at("rolling", PlateMill(time_min=constant(1.0)))
+    hot_leveller: Unit = unit_at("rolling", Unit(time_min=uniform(1.0, 2.0)))
+    cooling_bed: Unit = unit_at(
         "rolling", Unit(capacity=12, time_min=uniform(30, 90), derived_time=False)
     )
-    shear_line: ShearLine = _at("rolling", ShearLine())
-    austenitising_furnace: AustenitisingFurnace = _at("heat_treatment", AustenitisingFurnace())
-    quench: Quench = _at("heat_treatment", Quench())
-    tempering_furnace: TemperingFurnace = _at("heat_treatment", TemperingFurnace())
-    leveller: Unit = _at("heat_treatment", Unit(time_min=uniform(1.5, 3.0)))
-    cutting: Cutting = _at("cutting", Cutting())
-    ut: UltrasonicTester = _at("inspection", UltrasonicTester())
-    manual_ut: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(5, 15)))
-    lab: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(20, 40)))
-    final_inspection: Unit = _at("inspection", Unit(capacity=2, time_min=uniform(2, 4)))
+    shear_line: ShearLine = unit_at("rolling", ShearLine())
+    austenitising_furnace: AustenitisingFurnace = unit_at("heat_treatment", AustenitisingFurnace())
+    quench: Quench = unit_at("heat_treatment", Quench())
+    tempering_furnace: TemperingFurnace = unit_at("heat_treatment", TemperingFurnace())
+    leveller: Unit = unit_at("heat_treatment", Unit(time_min=uniform(1.5, 3.0)))
+    cutting: Cutting = unit_at("cutting", Cutting())
+    ut: UltrasonicTester = unit_at("inspection", UltrasonicTester())
+    manual_ut: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(5, 15)))
+    lab: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(20, 40)))
+    final_inspection: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(2, 4)))
 
     def units(self) -> dict[str, tuple[int, Unit]]:
         """Every unit of the plant in route order: name → (servers, its specification). The
