@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from plant_support import HandRun
 
-from mill.model.finishing import choose_method
+from mill.model.stages.cutting import choose_method
 
 KIND_BY_ID = (
     ("plate", re.compile(r"^H\d{6}-S\d{2}-M\d+-P\d+(R\d+)?$")),
