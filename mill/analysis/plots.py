@@ -345,7 +345,8 @@ def plot_lead_time(run: RunLike, window: bool = True, ax: Axes | None = None) ->
     ax.set_xlabel("Lead time, order arrival to disposition (h)")
     ax.set_ylabel("Plates (count)")
     ax.set_title("Lead-time distribution" + (" (after warm-up)" if window else ""))
-    ax.legend(frameon=False, loc="upper left")
+    if ax.get_legend_handles_labels()[0]:  # no plate disposed yet: nothing to name
+        ax.legend(frameon=False, loc="upper left")
     tidy(ax)
     fig.tight_layout()
     return fig

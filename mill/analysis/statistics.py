@@ -375,4 +375,6 @@ def spec_compliance(run: RunLike, window: bool = False) -> pd.DataFrame:
                 "cpk": min(caps) if caps else np.nan,
             }
         )
-    return pd.DataFrame(rows).set_index(["grade", "kind"])
+    columns = ["grade", "kind", "n", "mean", "sd", "min", "max", "spec_low", "spec_high",
+               "pass_pct", "cpk"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).set_index(["grade", "kind"])
