@@ -57,7 +57,7 @@ def test_no_import_loop_anywhere_in_mill() -> None:
         state[m] = 1
         for t in sorted(graph[m]):
             if state.get(t) == 1:
-                loops.append([*path[path.index(t):], t] if t in path else [m, t])
+                loops.append([*path[path.index(t) :], t] if t in path else [m, t])
             elif t not in state:
                 visit(t, [*path, t])
         state[m] = 2
