@@ -28,26 +28,26 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
     """The rule conditions that hold for the plate's *measured* state, in priority order."""
     g = plant.sc.grades[plate.order.grade]
     lo, hi = g.hbw_window(plate.thickness_mm)
-    m = plate.meas
-    det = m.get("det", {})
+    m = plate.measured
+    det = m.det
     seen = [d for d in plate.defects if d.defect_id in det and det[d.defect_id][2]]
     found = {d.mechanism for d in seen}
     out = []
-    if not m.get("kv_pass", True):
+    if m.kv_pass is False:
         out.append("charpy_fail")
-    if m["hbw"] < lo:
+    if m.hbw < lo:
         out.append("hardness_low")
-    if m["hbw_centre"] < g.centre_min_hbw:
+    if m.hbw_centre < g.centre_min_hbw:
         out.append("centre_hardness_low")
-    if m["hbw"] > hi:
+    if m.hbw > hi:
         out.append("hardness_high")
-    if not m.get("ut_pass", True):
+    if m.ut_pass is False:
         out.append("ut_fail")
     if "cut_edge_crack" in found:
         out.append("cut_edge_crack")
     if any(_surface(plant, d, det[d.defect_id][1]) for d in seen):
         out.append("surface_defect")
-    if m.get("flatness", 0.0) > plant.sc.quality.testing.flatness_tolerance_mm_per_m:
+    if m.flatness > plant.sc.quality.testing.flatness_tolerance_mm_per_m:  # NaN: not measured
         out.append("flatness_fail")
     return out
 
@@ -56,10 +56,10 @@ def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
     """Ground truth: does the plate fail its order, whatever the inspection saw?"""
     g = plant.sc.grades[plate.order.grade]
     lo, hi = g.hbw_window(plate.thickness_mm)
-    p = plate.props
-    if not lo <= p["hbw_surface"] <= hi or p["hbw_centre"] < g.centre_min_hbw:
+    p = plate.truth
+    if not lo <= p.hbw_surface <= hi or p.hbw_centre < g.centre_min_hbw:
         return True
-    if p["kv_true"] < g.charpy_min_j:
+    if p.kv_true < g.charpy_min_j:
         return True
     if any(d.mechanism in ("cut_edge_crack", "flatness") for d in plate.defects):
         return True
@@ -85,7 +85,7 @@ def downgrade_grade(plant: Plant, plate: Plate) -> str:
     if lower is not None:
         lg = plant.sc.grades[lower]
         lo, hi = lg.hbw_window(plate.thickness_mm)
-        if lo <= plate.meas["hbw"] <= hi:
+        if lo <= plate.measured.hbw <= hi:
             return lower
     return plate.order.grade
 
@@ -96,7 +96,7 @@ def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
     dis = plant.sc.quality.disposition
     rules = plant.disposition_rules
     # the truth when first judged: a rejection is false if the plate was conforming then
-    plate.meas["nc_first"] = truly_nonconforming(plant, plate)
+    plate.measured.nc_first = truly_nonconforming(plant, plate)
     while True:
         conds = conditions(plant, plate)
         if not conds:
@@ -130,8 +130,9 @@ def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 def _dispose(plant: Plant, plate: Plate, disposition: str, reason: str, grade: str) -> None:
     """Book the plate out with its ground truth: judged afresh if it was reworked, else as
     it was when first judged (nothing changed since)."""
-    if plate.rework_counts or "nc_first" not in plate.meas:
+    first = plate.measured.nc_first
+    if plate.rework_counts or first is None:
         nonconforming = truly_nonconforming(plant, plate)
     else:
-        nonconforming = plate.meas["nc_first"]
+        nonconforming = first
     plant.ledger.dispose(plate, disposition, reason, grade, nonconforming)

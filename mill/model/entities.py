@@ -138,6 +138,73 @@ class Slab:
 
 
 @dataclass(slots=True)
+class Truth:
+    """What a mother plate or product plate really is, from the published models (the
+    plant never sees it; the records keep it beside the measurements). NaN until computed."""
+
+    cooling_surface: float = math.nan
+    """Cooling rate at 700 °C near the surface (°C/s)."""
+    cooling_centre: float = math.nan
+    fm_surface: float = math.nan
+    """Martensite fraction near the surface, at the centre and at ¼ t."""
+    fm_centre: float = math.nan
+    fm_quarter: float = math.nan
+    hv_aq_surface: float = math.nan
+    """As-quenched hardness (HV) near the surface, at the centre and at ¼ t."""
+    hv_aq_centre: float = math.nan
+    hv_aq_quarter: float = math.nan
+    hv_floor: float = math.nan
+    """The chemistry's fully tempered hardness (HV)."""
+    hbw_surface: float = math.nan
+    """Tempered hardness (HBW) near the surface, at the centre and at ¼ t."""
+    hbw_centre: float = math.nan
+    hbw_quarter: float = math.nan
+    hbw_bump: float = 0.0
+    """The plate's own hardness scatter (HBW), kept through any re-temper."""
+    t50: float = math.nan
+    """Charpy transition temperature (°C) of the plate's curve."""
+    kv_true: float = math.nan
+    """Charpy energy (J) at the grade's test temperature."""
+    flatness_true: float = math.nan
+    """Flatness (mm/m), drawn at the first final inspection and after a re-levelling."""
+    flat_defect: bool | None = None
+    """Whether the true flatness was drawn for a plate with a flatness defect."""
+
+
+@dataclass(slots=True)
+class Measured:
+    """What the plant measured on a product plate (NaN, "" or None until measured)."""
+
+    hbw: float = math.nan
+    """Surface hardness (HBW) of its lot's test, or its own."""
+    hbw_centre: float = math.nan
+    hbw_ref: str = ""
+    """The plate whose test the value is (the lot's test plate, or itself)."""
+    kv_avg: float = math.nan
+    """Mean Charpy energy (J) of the set that decided its lot."""
+    kv_pass: bool | None = None
+    kv_ref: str = ""
+    ut_body: str = ""
+    """EN 10160 body and edge classes, ASTM A578 level met, and whether the order's class is
+    met ("" and None when not scanned)."""
+    ut_edge: str = ""
+    ut_level: str = ""
+    ut_pass: bool | None = None
+    flatness: float = math.nan
+    """Flatness gauge reading (mm/m)."""
+    det: dict[str, tuple[str, float, bool]] = field(default_factory=dict)
+    """Defect id → (found by, measured area mm², confirmed)."""
+    scan: list[Any] = field(default_factory=list)
+    """The automated UT scan's indications."""
+    nc_first: bool | None = None
+    """The ground truth when first judged (a rejection is false if it was conforming then)."""
+    curve: Any = None
+    """The plate's true Charpy transition curve (what the lab's specimens are drawn from)."""
+    tempers: list[tuple[float, float]] = field(default_factory=list)
+    """Temper history (°C, h), first the mother plate's, then each re-temper."""
+
+
+@dataclass(slots=True)
 class Mother:
     """A mother plate sheared from a rolled slab, heat treated and cut into product plates."""
 
@@ -155,7 +222,7 @@ class Mother:
     aust_min: float = 0.0
     htc_w_m2k: float = 0.0
     uniformity: float = 1.0
-    props: dict[str, float] = field(default_factory=dict)
+    truth: Truth = field(default_factory=Truth)
     temper_temp_c: float = 0.0
     temper_min: float = 0.0
 
@@ -179,8 +246,8 @@ class Plate:
     preheat_required_c: float = 0.0
     defects: list[Any] = field(default_factory=list)
     indications: list[Any] = field(default_factory=list)
-    props: dict[str, float] = field(default_factory=dict)
-    meas: dict[str, Any] = field(default_factory=dict)
+    truth: Truth = field(default_factory=Truth)
+    measured: Measured = field(default_factory=Measured)
     temper_temp_c: float = 0.0
     temper_min: float = 0.0
     retempers: int = 0

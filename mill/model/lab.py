@@ -24,7 +24,10 @@ from mill.model.units import Unit
 from mill.quality.toughness import charpy_set
 from mill.rng import Streams
 from mill.scenario import Scenario
+from mill.trace.schema import record
 from mill.trace.writer import TableWriter
+
+TestRow = record("tests")
 
 THICKNESS_GROUPS_MM = (20.0, 40.0, 60.0, 80.0)
 """Charpy thickness groups (upper bounds; assumption of common mill practice)."""
@@ -103,21 +106,21 @@ class Lab:
     ) -> None:
         self.test_counter += 1
         self.tests.write(
-            (
-                f"T{self.test_counter:07d}",
-                plate.plate_id,
-                lot_id,
-                kind,
-                position,
-                temp,
-                value,
-                unit,
-                true,
-                lo,
-                hi,
-                ok,
-                retest,
-                self.env.now,
+            TestRow(
+                test_id=f"T{self.test_counter:07d}",
+                entity_id=plate.plate_id,
+                lot_id=lot_id,
+                kind=kind,
+                position=position,
+                temp_c=temp,
+                value=value,
+                unit=unit,
+                true_value=true,
+                spec_low=lo,
+                spec_high=hi,
+                **{"pass": ok},  # a Python keyword: the column is "pass"
+                retest=retest,
+                time_min=self.env.now,
             )
         )
 
@@ -129,7 +132,7 @@ class Lab:
     def _measure_hardness(self, plate: Plate, lot_id: str, retest: bool) -> tuple[float, float]:
         """One surface reading (and a centre reading for thick plate); written to tests."""
         lo, hi = self._window(plate)
-        true_s = plate.props["hbw_surface"]
+        true_s = plate.truth.hbw_surface
         meas = true_s + float(self.rng.normal(0.0, self.t.hardness_noise_hbw))
         self.write_test(
             plate,
@@ -148,7 +151,7 @@ class Lab:
         centre = float("nan")
         if plate.thickness_mm >= self.t.centre_test_min_thickness_mm:
             cmin = self.sc.grades[plate.order.grade].centre_min_hbw
-            true_c = plate.props["hbw_centre"]
+            true_c = plate.truth.hbw_centre
             centre = true_c + float(self.rng.normal(0.0, self.t.hardness_noise_hbw))
             self.write_test(
                 plate,
@@ -203,14 +206,14 @@ class Lab:
             assert lot.ready is not None
             yield lot.ready
         if lot.passed or not self.t.retest or lot.test_plate == plate.plate_id:
-            plate.meas["hbw"] = lot.value
-            plate.meas["hbw_centre"] = lot.centre
-            plate.meas["hbw_ref"] = lot.test_plate
+            plate.measured.hbw = lot.value
+            plate.measured.hbw_centre = lot.centre
+            plate.measured.hbw_ref = lot.test_plate
             return
         # failed lot broken down: this plate is tested on its own
         yield from self._lab_visit(plate)
         value, centre = self._measure_hardness(plate, lot.lot_id, True)
-        plate.meas["hbw"], plate.meas["hbw_centre"], plate.meas["hbw_ref"] = (
+        plate.measured.hbw, plate.measured.hbw_centre, plate.measured.hbw_ref = (
             value,
             centre,
             plate.plate_id,
@@ -222,13 +225,13 @@ class Lab:
         yield from self._lab_visit(plate)
         lot_id = f"{plate.plate_id}-RT"
         value, centre = self._measure_hardness(plate, lot_id, True)
-        plate.meas["hbw"], plate.meas["hbw_centre"], plate.meas["hbw_ref"] = (
+        plate.measured.hbw, plate.measured.hbw_centre, plate.measured.hbw_ref = (
             value,
             centre,
             plate.plate_id,
         )
-        plate.meas["kv_avg"], plate.meas["kv_pass"] = self._charpy_sets(plate, lot_id)
-        plate.meas["kv_ref"] = plate.plate_id
+        plate.measured.kv_avg, plate.measured.kv_pass = self._charpy_sets(plate, lot_id)
+        plate.measured.kv_ref = plate.plate_id
 
     # ---- Charpy ------------------------------------------------------------------------
     def charpy(self, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -252,13 +255,13 @@ class Lab:
         else:
             assert lot.ready is not None
             yield lot.ready
-        plate.meas["kv_avg"] = lot.value
-        plate.meas["kv_pass"] = lot.passed
-        plate.meas["kv_ref"] = lot.test_plate
+        plate.measured.kv_avg = lot.value
+        plate.measured.kv_pass = lot.passed
+        plate.measured.kv_ref = lot.test_plate
 
     def _charpy_sets(self, plate: Plate, lot_id: str) -> tuple[float, bool]:
         g = self.sc.grades[plate.order.grade]
-        curve = plate.meas["curve"]
+        curve = plate.measured.curve
         single_min = self.t.charpy_single_min_frac * g.charpy_min_j
         first = charpy_set(self.rng, curve, g.charpy_temp_c, 3, self.t.charpy_noise_frac)
         ok = bool(first.mean() >= g.charpy_min_j and first.min() >= single_min)
@@ -284,7 +287,7 @@ class Lab:
                 g.charpy_temp_c,
                 float(e),
                 "J",
-                plate.props["kv_true"],
+                plate.truth.kv_true,
                 g.charpy_min_j,
                 "",
                 ok,

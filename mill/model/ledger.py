@@ -239,7 +239,7 @@ class Ledger:
         self.win_t["slab_share"] += plate.slab_share_t
         if d == "prime":
             self.win["escape"] += int(nonconforming)
-        elif not plate.meas.get("nc_first", nonconforming):
+        elif not (nonconforming if plate.measured.nc_first is None else plate.measured.nc_first):
             self.win["false_reject"] += 1
         if d != "scrap":
             self.lead.add((plate.done_min - max(plate.order.arrival_min, 0.0)) / 60.0)
@@ -251,7 +251,7 @@ class Ledger:
     def _count_defects(self, items: list, plate: Plate | None) -> None:
         if self.env.now < self.warmup:
             return
-        det = plate.meas.get("det", {}) if plate is not None else {}
+        det = plate.measured.det if plate is not None else {}
         for d in items:
             self.defects_true[d.mechanism] += 1
             self.defect_origin[d.origin_stage] += 1

@@ -8,9 +8,11 @@ slab's defects do not change when a downstream rule does (common random numbers)
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
-from mill.model.entities import Heat, Mother, Plate, Slab
+from mill.model.entities import Heat, Mother, Plate, Slab, Truth
 from mill.quality import chemistry as qchem
 from mill.quality import defects as qdef
 from mill.quality.conversion import hv_to_hbw
@@ -182,20 +184,20 @@ class Metallurgy:
         rate_q = float(cooling_rate_c_per_s(t, QUARTER, htc))
         hv_aq_q = float(as_quenched_hardness_hv(chem, rate_q, fm_q))
         hv_q = float(tempered_hardness_hv(hv_aq_q, floor, mother.temper_temp_c, hours, chem))
-        mother.props = {
-            "cooling_surface": rate_s,
-            "cooling_centre": rate_c,
-            "fm_surface": fm_s,
-            "fm_centre": fm_c,
-            "hv_aq_surface": hv_aq_s,
-            "hv_aq_centre": hv_aq_c,
-            "hv_floor": floor,
-            "hbw_surface": float(hv_to_hbw(hv_s)),
-            "hbw_centre": float(hv_to_hbw(hv_c)),
-            "fm_quarter": fm_q,
-            "hv_aq_quarter": hv_aq_q,
-            "hbw_quarter": float(hv_to_hbw(hv_q)),
-        }
+        mother.truth = Truth(
+            cooling_surface=rate_s,
+            cooling_centre=rate_c,
+            fm_surface=fm_s,
+            fm_centre=fm_c,
+            fm_quarter=fm_q,
+            hv_aq_surface=hv_aq_s,
+            hv_aq_centre=hv_aq_c,
+            hv_aq_quarter=hv_aq_q,
+            hv_floor=floor,
+            hbw_surface=float(hv_to_hbw(hv_s)),
+            hbw_centre=float(hv_to_hbw(hv_c)),
+            hbw_quarter=float(hv_to_hbw(hv_q)),
+        )
         rng = mother.slab.rng  # the slab's defect stream, after its slab and rolling draws
         new = qdef.quench_defects(
             rng,
@@ -226,11 +228,11 @@ class Metallurgy:
         plate.rng = rng
         scatter = self.sc.quality.testing.plate_hardness_scatter_hbw
         bump = float(rng.normal(0.0, scatter))
-        plate.props = dict(mother.props)
-        plate.props["hbw_surface"] += bump
-        plate.props["hbw_centre"] += bump
-        plate.props["hbw_quarter"] += bump
-        plate.props["hbw_bump"] = bump  # plate scatter, kept through any re-temper
+        truth = plate.truth = copy.copy(mother.truth)
+        truth.hbw_surface += bump
+        truth.hbw_centre += bump
+        truth.hbw_quarter += bump
+        truth.hbw_bump = bump  # plate scatter, kept through any re-temper
         plate.temper_temp_c = mother.temper_temp_c
         plate.temper_min = mother.temper_min
         self.toughness(plate)
@@ -239,7 +241,7 @@ class Metallurgy:
             rng,
             plate.cutting_method,
             plate.thickness_mm,
-            plate.props["hbw_surface"],
+            plate.truth.hbw_surface,
             plate.preheat_c,
             plate.preheat_required_c,
             edge,
@@ -255,16 +257,16 @@ class Metallurgy:
         """The plate's true Charpy transition curve and its energy at the test temperature."""
         inc = plate.mother.slab.heat.inclusions
         curve = transition_curve(
-            plate.props["hbw_quarter"],
+            plate.truth.hbw_quarter,
             plate.temper_temp_c,
             inc.toughness_t50_shift_c,
             inc.upper_shelf_factor,
-            bainite_fraction=1.0 - plate.props["fm_quarter"],
+            bainite_fraction=1.0 - plate.truth.fm_quarter,
         )
         test_t = self.sc.grades[plate.order.grade].charpy_temp_c
-        plate.props["t50"] = curve.t50_c
-        plate.props["kv_true"] = float(curve.energy_j(test_t))
-        plate.meas["curve"] = curve
+        plate.truth.t50 = curve.t50_c
+        plate.truth.kv_true = float(curve.energy_j(test_t))
+        plate.measured.curve = curve
 
     def retemper(self, plate: Plate, temp_c: float, minutes: float) -> None:
         """A further temper: hardness falls by the additivity of the Hollomon–Jaffe parameter
@@ -273,23 +275,25 @@ class Metallurgy:
         The plate's temper history is kept as (°C, h) steps and folded, step by step, into
         one temper at the last temperature with the same parameter (exact for this model)."""
         chem = plate.mother.slab.heat.chemistry
-        p = plate.props
+        p = plate.truth
         c = hj_constant(chem.get("C", 0.0))
-        steps = plate.meas.setdefault("tempers", [(plate.temper_temp_c, plate.temper_min / 60.0)])
+        steps = plate.measured.tempers
+        if not steps:  # the mother plate's temper is the first step
+            steps.append((plate.temper_temp_c, plate.temper_min / 60.0))
         # fold the history step by step into one at the last temperature (same HJ parameter)
         last_t, hours = steps[0]
         for t_c, h in steps[1:]:
             hours = equivalent_hours(float(hollomon_jaffe(last_t, hours, c)), t_c, c) + h
             last_t = t_c
-        new_s = retempered_hv(p["hv_aq_surface"], p["hv_floor"], last_t, hours, temp_c,
+        new_s = retempered_hv(p.hv_aq_surface, p.hv_floor, last_t, hours, temp_c,
                               minutes / 60.0, chem)  # fmt: skip
-        new_c = retempered_hv(p["hv_aq_centre"], p["hv_floor"], last_t, hours, temp_c,
+        new_c = retempered_hv(p.hv_aq_centre, p.hv_floor, last_t, hours, temp_c,
                               minutes / 60.0, chem)  # fmt: skip
-        p["hbw_surface"] = float(hv_to_hbw(new_s)) + p["hbw_bump"]
-        p["hbw_centre"] = float(hv_to_hbw(new_c)) + p["hbw_bump"]
-        new_q = retempered_hv(p["hv_aq_quarter"], p["hv_floor"], last_t, hours, temp_c,
+        p.hbw_surface = float(hv_to_hbw(new_s)) + p.hbw_bump
+        p.hbw_centre = float(hv_to_hbw(new_c)) + p.hbw_bump
+        new_q = retempered_hv(p.hv_aq_quarter, p.hv_floor, last_t, hours, temp_c,
                               minutes / 60.0, chem)  # fmt: skip
-        p["hbw_quarter"] = float(hv_to_hbw(new_q)) + p["hbw_bump"]
+        p.hbw_quarter = float(hv_to_hbw(new_q)) + p.hbw_bump
         steps.append((temp_c, minutes / 60.0))
         plate.temper_temp_c = temp_c
         plate.temper_min += minutes

@@ -59,7 +59,7 @@ def rework_plate(
         inspect_defects(plant, plate)
         return True
     if action == "grind":
-        det = plate.meas.get("det", {})
+        det = plate.measured.det
         scale_max = plant.sc.quality.visual.scale_imperfection_max_mm2
         found = [
             d
@@ -134,6 +134,5 @@ def _resize(plant: Plant, plate: Plate, rect: Rect) -> None:
     plate.width_mm, plate.length_mm, plate.mass_t = rect.width, rect.length, new_mass
     plate.defects = kept
     plate.indications = []
-    det = plate.meas.get("det", {})
     kept_ids = {d.defect_id for d in kept}
-    plate.meas["det"] = {k: v for k, v in det.items() if k in kept_ids}
+    plate.measured.det = {k: v for k, v in plate.measured.det.items() if k in kept_ids}

@@ -9,7 +9,10 @@ header against it. Column names carry their unit (``_mm``, ``_t``, ``_c``, ``_mi
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +386,32 @@ _EXPERIMENT_NOTE = (
 def column_names(table: str) -> list[str]:
     """Column names of ``table`` in file order."""
     return [c.name for c in TABLES[table]]
+
+
+@functools.cache
+def record(table: str) -> Callable[..., tuple[Any, ...]]:
+    """The row maker of ``table``: ``record("plates")(plate_id=..., order_id=..., ...)``
+    takes every column by name, in file order, and returns the row as a plain tuple for the
+    table writer's template. A column missing, misspelt, extra or out of place is a
+    ``TypeError`` naming it at the first row written (one comparison of the names checks
+    them all: about 1 µs for the 64 columns of plates.csv)."""
+    names = tuple(column_names(table))
+
+    def row(**values: Any) -> tuple[Any, ...]:
+        if tuple(values) != names:
+            raise TypeError(_row_error(table, names, tuple(values)))
+        return tuple(values.values())
+
+    return row
+
+
+def _row_error(table: str, names: tuple[str, ...], given: tuple[str, ...]) -> str:
+    missing = [n for n in names if n not in given]
+    extra = [n for n in given if n not in names]
+    if missing or extra:
+        return f"{table} row: missing columns {missing}, unknown columns {extra}"
+    wrong = next(i for i, (a, b) in enumerate(zip(names, given, strict=True)) if a != b)
+    return f"{table} row: column {wrong + 1} is {names[wrong]!r}, the row gives {given[wrong]!r}"
 
 
 def markdown() -> str:

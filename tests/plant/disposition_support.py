@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from mill.model.entities import Order, Plate
+from mill.model.entities import Measured, Order, Plate, Truth
 from mill.quality.defects import Defect
 from mill.scenario import Scenario
 
@@ -61,13 +61,8 @@ def plate(
     p.defects = list(defects)
     seen = set(seen)
     det = {d.defect_id: ("visual", d.area_mm2, True) for d in p.defects if d.defect_id in seen}
-    p.meas = {
-        "hbw": hbw,
-        "hbw_centre": centre,
-        "kv_pass": kv_pass,
-        "ut_pass": ut_pass,
-        "flatness": flatness,
-        "det": det,
-    }
-    p.props = {"hbw_surface": hbw, "hbw_centre": centre, "kv_true": kv_true}
+    p.measured = Measured(
+        hbw=hbw, hbw_centre=centre, kv_pass=kv_pass, ut_pass=ut_pass, flatness=flatness, det=det
+    )
+    p.truth = Truth(hbw_surface=hbw, hbw_centre=centre, kv_true=kv_true)
     return p

@@ -41,7 +41,8 @@ def test_true_properties_outside_the_order_are_nonconforming(
     """True surface hardness outside the window, true centre hardness or Charpy energy below
     its minimum (each limit itself conforms)."""
     p = plate()
-    p.props.update(change)
+    for name, value in change.items():
+        setattr(p.truth, name, value)
     assert truly_nonconforming(stand_in_plant(), p) is nonconforming
 
 
@@ -49,10 +50,10 @@ def test_the_truth_not_the_measurement_decides() -> None:
     """A plate measured out of window and failing Charpy, but truly inside, conforms; one
     measured fine but truly too soft does not."""
     measured_bad = plate(hbw=410.0, centre=360.0, kv_pass=False, ut_pass=False, flatness=9.0)
-    measured_bad.props.update(hbw_surface=450.0, hbw_centre=420.0)
+    measured_bad.truth.hbw_surface, measured_bad.truth.hbw_centre = 450.0, 420.0
     assert not truly_nonconforming(stand_in_plant(), measured_bad)
     truly_soft = plate()
-    truly_soft.props["hbw_surface"] = 400.0
+    truly_soft.truth.hbw_surface = 400.0
     assert truly_nonconforming(stand_in_plant(), truly_soft)
 
 

@@ -178,7 +178,7 @@ def _judge_sets(
     given = iter(sets)
     monkeypatch.setattr(lab_module, "charpy_set", lambda *a, **k: np.array(next(given)))
     p = plate()
-    p.meas["curve"] = None
+    p.measured.curve = None
     lab = Lab(sc, SimpleNamespace(now=0.0), Streams(1), rows, None, lambda: 0.0)  # type: ignore[arg-type]
     mean, ok = lab._charpy_sets(p, "LOT")
     return mean, ok, rows.rows

@@ -323,7 +323,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Ctx:
 
     def toughness(self: Metallurgy, plate: Any) -> None:
         original(self, plate)
-        made.append((plate, plate.meas["curve"], self.sc.grades[plate.order.grade].charpy_temp_c))
+        made.append((plate, plate.measured.curve, self.sc.grades[plate.order.grade].charpy_temp_c))
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Metallurgy, "toughness", toughness)

@@ -87,17 +87,17 @@ def test_re_sizing_renames_re_weighs_and_drops_what_was_cut_away() -> None:
     )
     p = _plate_with([(1000.0, 100.0)])
     p.defects = [inside, outside]
-    p.meas["det"] = {"in": ("visual", 1.0, True), "out": ("visual", 1.0, True)}
+    p.measured.det = {"in": ("visual", 1.0, True), "out": ("visual", 1.0, True)}
     _resize(plant, p, Rect(1100.0, 0.0, 4000.0, 2000.0))
     assert p.plate_id == "H000001-S01-M1-P1R1" and p.resizes == 1
     assert (p.width_mm, p.length_mm) == (2000.0, 2900.0)
     assert p.mass_t == pytest.approx(20.0 * 2000.0 * 2900.0 * DENSITY_T_PER_MM3)
     assert [d.defect_id for d in p.defects] == ["in"]
     assert p.defects[0].x_mm == pytest.approx(1900.0)
-    assert set(p.meas["det"]) == {"in"} and p.indications == []
+    assert set(p.measured.det) == {"in"} and p.indications == []
     assert booked == [("H000001-S01-M1-P1", "H000001-S01-M1-P1R1", p.mass_t, ["out"])]
-    del p.meas["det"]  # a plate nothing was found on yet has no detections to filter
+    p.measured.det = {}  # a plate nothing was found on yet has no detections to filter
     _resize(plant, p, Rect(0.0, 0.0, 2000.0, 2000.0))
-    assert p.meas["det"] == {}
+    assert p.measured.det == {}
     assert p.plate_id == "H000001-S01-M1-P1R2" and p.resizes == 2
     assert booked[-1][:2] == ("H000001-S01-M1-P1R1", "H000001-S01-M1-P1R2")

@@ -29,7 +29,8 @@ def inspect(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events.ProcessGenerator:
     """Automated UT scan; flagged plates go to the manual re-check."""
     if plate.thickness_mm < 6.0:  # EN 10160 scope: 6–200 mm
-        plate.meas.update(ut_body="", ut_edge="", ut_level="", ut_pass=True)
+        m = plate.measured
+        m.ut_body, m.ut_edge, m.ut_level, m.ut_pass = "", "", "", True
         return
     settings = plant.ut
     minutes = plant.base_time("ut")
@@ -40,7 +41,7 @@ def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events
     scan = ut_scan(
         rng, plate.defects, plate.thickness_mm, plate.width_mm, plate.length_mm, settings
     )
-    det = plate.meas.setdefault("det", {})
+    det = plate.measured.det
     if scan:
         yield from plant.units["manual_ut"].visit(
             plate.plate_id, "plate", STAGE, plant.base_time("manual_ut")
@@ -54,14 +55,11 @@ def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events
     else:
         confirmed = []
     plate.indications = confirmed
-    plate.meas["scan"] = scan
+    plate.measured.scan = scan
     body, edge, level = ut_classes(confirmed, plate.thickness_mm, plate.width_mm, plate.length_mm)
-    plate.meas.update(
-        ut_body=body,
-        ut_edge=edge,
-        ut_level=level,
-        ut_pass=meets_ut(plate.order.ut_class, body, edge, level),
-    )
+    m = plate.measured
+    m.ut_body, m.ut_edge, m.ut_level = body, edge, level
+    m.ut_pass = meets_ut(plate.order.ut_class, body, edge, level)
 
 
 def final_step(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -75,7 +73,7 @@ def final_step(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 def inspect_defects(plant: Plant, plate: Plate) -> None:
     """Find surface and edge defects, measure flatness (as of now)."""
     rng = plate.rng
-    det = plate.meas.setdefault("det", {})
+    det = plate.measured.det
     age_h = (plant.env.now - plate.cut_min) / 60.0
     vis = plant.sc.quality.visual
     flat_defect = False
@@ -96,13 +94,14 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     # the plate's true flatness is drawn once, and again only when a re-levelling has
     # removed its flatness defect (assumption: a defect is 1.05–2.5× the tolerance, a sound
     # plate 0.2–0.8×); each gauge reading adds its own noise
-    if plate.props.get("flat_defect") != flat_defect:
+    truth = plate.truth
+    if truth.flat_defect != flat_defect:
         lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
-        plate.props["flatness_true"] = draw_uniform(rng, *lo_hi) * tol
-        plate.props["flat_defect"] = flat_defect
-    true_flat = plate.props["flatness_true"]
+        truth.flatness_true = draw_uniform(rng, *lo_hi) * tol
+        truth.flat_defect = flat_defect
+    true_flat = truth.flatness_true
     meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
-    plate.meas["flatness"] = meas
+    plate.measured.flatness = meas
     for d in plate.defects:
         if d.mechanism == "flatness" and meas > tol:
             det[d.defect_id] = ("flatness", d.area_mm2, True)
