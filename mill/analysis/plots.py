@@ -25,6 +25,8 @@ from mill.analysis.style import (
     KIND_COLOURS,
     OUTCOME_COLOURS,
     STATE_COLOURS,
+    count_axis,
+    legend_below,
     mechanism_colour,
     new_axes,
     tidy,
@@ -74,6 +76,7 @@ def plot_pareto(
         )
     ax.set_xticks(x, [n.replace("_", " ") for n in names], rotation=30, ha="right")
     ax.set_ylabel("True defects (count)")
+    count_axis(ax)
     ax.set_xlabel(by.replace("_", " ").capitalize())
     scope = "after warm-up" if window else "whole run"
     ax.set_title(f"Defect Pareto by {by.replace('_', ' ')} ({scope})")
@@ -114,7 +117,8 @@ def plot_origin_detection(run: RunLike, window: bool = True, ax: Axes | None = N
     ax.set_xlabel("Detection stage")
     ax.set_ylabel("Origin stage (ground truth)")
     ax.set_title("Where defects are born vs where they are found")
-    fig.colorbar(im, ax=ax, label="True defects (count)")
+    bar = fig.colorbar(im, ax=ax, label="True defects (count)")
+    count_axis(bar.ax)
     fig.tight_layout()
     return fig
 
@@ -205,12 +209,14 @@ def plot_gantt(
     warm = r.window[0] / 60.0
     if t0 / 60.0 < warm < t1 / 60.0:
         ax.axvline(warm, color="#333333", lw=1, ls="--")
-        ax.annotate(
+        ax.annotate(  # above the first row: at the bottom it ran into the time axis
             "end of warm-up",
-            (warm, len(order) - 0.5),
+            (warm, 1.0),
+            xycoords=("data", "axes fraction"),
             fontsize=8,
             ha="left",
-            xytext=(3, 0),
+            va="bottom",
+            xytext=(3, 2),
             textcoords="offset points",
         )
     ax.set_yticks(range(len(order)), [u.replace("_", " ") for u in order])
@@ -218,7 +224,7 @@ def plot_gantt(
     ax.set_xlim(t0 / 60.0, t1 / 60.0)
     ax.set_xlabel("Time from run start (h)")
     ax.set_ylabel("Unit")
-    ax.set_title("Unit states over time")
+    ax.set_title("Unit states over time", pad=14)
     ax.legend(
         handles=[Patch(color=c, label=s) for s, c in STATE_COLOURS.items()],
         ncol=4,
@@ -287,8 +293,9 @@ def plot_wip_throughput(run: RunLike, step_min: float = 60.0, bin_h: float = 8.0
         alpha=0.9,
     )
     top.set_ylabel("WIP (t)")
-    top.set_title("Work in process and throughput over time")
-    top.legend(loc="upper right", frameon=False)
+    top.set_title("Work in process and throughput over time", pad=22)
+    # between the title and the axes: inside, it covered the WIP peaks
+    top.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=9)
     bottom.plot(t, data["throughput_t_per_h"], color=KIND_COLOURS["prime"], lw=2)
     bottom.set_ylabel(f"Released (t/h, last {bin_h:g} h)")
     bottom.set_xlabel("Time from run start (h)")
@@ -344,9 +351,10 @@ def plot_lead_time(run: RunLike, window: bool = True, ax: Axes | None = None) ->
             )
     ax.set_xlabel("Lead time, order arrival to disposition (h)")
     ax.set_ylabel("Plates (count)")
+    count_axis(ax)
     ax.set_title("Lead-time distribution" + (" (after warm-up)" if window else ""))
-    if ax.get_legend_handles_labels()[0]:  # no plate disposed yet: nothing to name
-        ax.legend(frameon=False, loc="upper left")
+    # below the axis, not over the bars; no legend when no plate was disposed yet
+    legend_below(ax, ncol=4, offset=-0.16, fontsize=9)
     tidy(ax)
     fig.tight_layout()
     return fig

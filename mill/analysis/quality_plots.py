@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run
 from mill.analysis.statistics import defect_table, property_tests
-from mill.analysis.style import KIND_COLOURS, OUTCOME_COLOURS, tidy
+from mill.analysis.style import KIND_COLOURS, OUTCOME_COLOURS, count_axis, legend_below, tidy
 from mill.quality.geometry import edge_zone_width_mm
 
 __all__ = ["edge_zone_mm", "plot_charpy", "plot_defect_map", "plot_hardness"]
@@ -35,7 +35,8 @@ def _grades(t: pd.DataFrame) -> list[str]:
 
 def _grid(n: int) -> tuple[Figure, list[Axes]]:
     n = max(n, 1)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 4.2), squeeze=False)
+    # the extra height holds each panel's legend below its axis, clear of the bars
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 5.0), squeeze=False)
     return fig, list(axes[0])
 
 
@@ -110,7 +111,8 @@ def plot_hardness(run: RunLike, window: bool = False) -> Figure:
         ax.set_title(f"{grade}: {inside:.0f} % of surface tests in {lo:g}–{hi:g} HBW")
         ax.set_xlabel("Hardness (HBW)")
         ax.set_ylabel("Tests (count)")
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        count_axis(ax)
+        legend_below(ax)
         tidy(ax)
     if not grades:
         axes[0].set_title("No hardness tests in this run")
@@ -151,7 +153,8 @@ def plot_charpy(run: RunLike, window: bool = False) -> Figure:
         ax.set_xlim(0, top)
         ax.set_xlabel(f"Impact energy at {float(temp):g} °C (J)")
         ax.set_ylabel("Specimens (count)")
-        ax.legend(frameon=False, fontsize=8, loc="upper right")
+        count_axis(ax)
+        legend_below(ax)
         tidy(ax)
     if not grades:
         axes[0].set_title("No Charpy tests in this run")

@@ -25,6 +25,7 @@ from mill.analysis.load import Run, RunLike, as_run, write_file
 from mill.analysis.statistics import (
     defect_pareto,
     detection_confusion,
+    disposition_reasons,
     lead_times,
     origin_vs_detection,
     spec_compliance,
@@ -41,7 +42,7 @@ h1 { border-bottom: 3px solid #264653; padding-bottom: .3rem; }
 h2 { color: #264653; margin-top: 2.2rem; border-bottom: 1px solid #dee2e6; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: .85rem; }
 th, td { border: 1px solid #dee2e6; padding: .25rem .55rem; text-align: right; }
-th { background: #f1f3f5; } td:first-child, th:first-child { text-align: left; }
+th { background: #f1f3f5; } td:first-child, th:first-child, .txt { text-align: left; }
 figure { margin: 1rem 0 1.6rem; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { color: #555; font-size: .9rem; margin-top: .3rem; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .6rem; }
@@ -78,10 +79,21 @@ def _table(frame: pd.DataFrame, digits: int = 1) -> str:
             return "–" if pd.isna(v) else f"{v:,.{digits}f}"
         return html.escape(str(v))
 
+    if frame.index.names == [None]:
+        frame = frame.rename_axis("")  # no "index" header over an unnamed index
     frame = frame.reset_index()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    text_cols = [not pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    head = "".join(
+        f"<th{' class=txt' if t else ''}>{html.escape(str(c))}</th>"
+        for c, t in zip(frame.columns, text_cols, strict=True)
+    )
     body = "".join(
-        "<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td{' class=txt' if t else ''}>{fmt(v)}</td>"
+            for v, t in zip(row, text_cols, strict=True)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     return f"<table><tr>{head}</tr>{body}</table>"
@@ -99,6 +111,19 @@ def _figure(make: Callable[[], Figure], caption: str) -> str:
     )
 
 
+def _is_count(label: str) -> bool:
+    """A KPI that counts plates or defects (printed without decimals)."""
+    return label.startswith(("plates ", "defects:")) or label.endswith("(plates)")
+
+
+def _kpi_value(label: str, v: float) -> str:
+    if pd.isna(v):
+        return "–"
+    if _is_count(label):
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if label.startswith("utilisation") else f"{v:,.2f}"
+
+
 def _tiles(run: Run) -> str:
     k = kpis(run)
     out = []
@@ -106,8 +131,40 @@ def _tiles(run: Run) -> str:
         v = k.get(label)
         if v is None or pd.isna(v):
             continue
-        out.append(f"<div class='kpi'><b>{v:,.1f}</b><span>{html.escape(label)}</span></div>")
+        text = f"{v:,.0f}" if _is_count(label) else f"{v:,.1f}"
+        out.append(f"<div class='kpi'><b>{text}</b><span>{html.escape(label)}</span></div>")
     return "<div class='kpis'>" + "".join(out) + "</div>"
+
+
+def _kpi_table(run: Run) -> str:
+    """Every KPI of the summary: counts as integers, the rest to two decimals (utilisation
+    to one), grouped as the summary groups them."""
+    rows = []
+    section = ""
+    for label, v in kpis(run).items():
+        name = str(label)
+        group = name.split(":")[0] if ":" in name else ""
+        if group != section:
+            section = group
+            rows.append(f"<tr><th colspan='2'>{html.escape(group)}</th></tr>")
+        shown = name.split(": ", 1)[1] if group else name
+        rows.append(f"<tr><td>{html.escape(shown)}</td><td>{_kpi_value(name, float(v))}</td></tr>")
+    head = "<tr><th>KPI (after the warm-up)</th><th>value</th></tr>"
+    return "<table>" + head + "".join(rows) + "</table>"
+
+
+def _rework(run: Run) -> str:
+    """How many disposed plates went through each rework before their disposition."""
+    p = run.plates[run.plates["disposition"].astype("str") != "wip"]
+    p = p[p["in_window"].astype(bool)]
+    ids = p["plate_id"].astype("str")
+    items = (
+        ("re-tempered", int((p["retempers"].fillna(0) > 0).sum())),
+        ("re-levelled", int((p["relevels"].fillna(0) > 0).sum())),
+        ("re-sized after a cut-out", int(ids.str.contains(r"-P\d+R\d+$").sum())),
+    )
+    text = ", ".join(f"{n:,} {what}" for what, n in items)
+    return f"<p>Rework of the {len(p):,} plates disposed after the warm-up: {text}.</p>"
 
 
 def _invariants(run: Run) -> str:
@@ -142,7 +199,7 @@ def report_html(run: RunLike) -> str:
         f"<h1>Plate mill run report: {html.escape(r.name)}</h1><p class='meta'>{meta}</p>",
         "<h2>Key figures</h2>",
         _tiles(r),
-        _table(kpis(r).to_frame("value"), 2),
+        _kpi_table(r),
         "<h2>Yield</h2>",
         _figure(
             lambda: plots.plot_yield_waterfall(r),
@@ -169,6 +226,13 @@ def report_html(run: RunLike) -> str:
             "UT defect map of the plate with the most missed defects: filled = detected, "
             "red ring = missed, triangle = false call; orange band = EN 10160 edge zone.",
         ),
+        "<h2>Dispositions and reason codes</h2>",
+        "<p class='meta'>Plates disposed after the warm-up, by what the scenario's rule table "
+        "decided and the reason code it gave; <i>rule</i> is the condition, its action and the "
+        "fallback once the action was used up. Escapes and false rejects are the ground "
+        "truth's verdict on those decisions.</p>",
+        _table(disposition_reasons(r), 2),
+        _rework(r),
         "<h2>Properties against specification</h2>",
         _figure(
             lambda: quality_plots.plot_hardness(r),

@@ -20,6 +20,7 @@ __all__ = [
     "defect_pareto",
     "defect_table",
     "detection_confusion",
+    "disposition_reasons",
     "lead_times",
     "origin_vs_detection",
     "property_tests",
@@ -202,6 +203,59 @@ def yield_waterfall(run: RunLike) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["step", "kind", "mass_t"])
     out["pct_of_cast"] = 100.0 * out["mass_t"] / cast if cast else np.nan
     return out
+
+
+#: Reason codes the disposition stage gives outside the scenario's rule table.
+BUILT_IN_REASONS: dict[str, str] = {
+    "": "met every check",
+    "RESIZED": "re-sized after a cut-out: released under the ordered grade, off-size",
+}
+
+
+def disposition_reasons(run: RunLike, window: bool = True) -> pd.DataFrame:
+    """Disposed plates by disposition and reason code: what the rule table decided and why.
+
+    One row per (disposition, reason): ``rule`` (the scenario rule that gives the reason:
+    condition → action, fallback), ``plates``, ``mass_t``, ``pct_of_plates`` (of the disposed
+    plates), ``grades_released`` (the grades they left as), ``escapes`` and ``false_rejects``.
+    A prime plate that met every check has the empty reason ``""``.
+    """
+    run = as_run(run)
+    p = run.plates[run.plates["disposition"].astype("str") != "wip"]
+    if window:
+        p = p[p["in_window"].astype(bool)]
+    rules = run.scenario.get("quality", {}).get("disposition", {}).get("rules", [])
+    meaning = dict(BUILT_IN_REASONS)
+    for rule in rules:
+        text = f"{rule.get('condition')} → {rule.get('action')}"
+        if rule.get("fallback"):
+            text += f" (then {rule['fallback']})"
+        meaning.setdefault(str(rule.get("reason", "")), text)
+    reason = p["reason"].astype("object").fillna("").astype("str")
+    columns = ["disposition", "reason", "rule", "plates", "mass_t", "pct_of_plates",
+               "grades_released", "escapes", "false_rejects"]  # fmt: skip
+    rows = []
+    for (disp, code), sub in p.groupby([p["disposition"].astype("str"), reason], sort=False):
+        grades = sorted({str(g) for g in sub["grade_released"].dropna() if str(g)})
+        rows.append(
+            {
+                "disposition": str(disp),
+                "reason": str(code),
+                "rule": meaning.get(str(code), "not in the scenario's rule table"),
+                "plates": len(sub),
+                "mass_t": float(sub["mass_t"].sum()),
+                "pct_of_plates": 100.0 * len(sub) / len(p),
+                "grades_released": ", ".join(grades) or "–",
+                "escapes": int(sub["escape"].astype(bool).sum()),
+                "false_rejects": int(sub["false_reject"].astype(bool).sum()),
+            }
+        )
+    order = {"prime": 0, "downgraded": 1, "scrap": 2}
+    out = pd.DataFrame(rows, columns=columns)
+    out = out.sort_values(
+        ["disposition", "plates"], key=lambda c: c.map(order) if c.name == "disposition" else -c
+    )
+    return out.set_index(["disposition", "reason"])
 
 
 def lead_times(run: RunLike, window: bool = True) -> pd.DataFrame:

@@ -11,12 +11,15 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "DISPOSITION_COLOURS",
     "KIND_COLOURS",
     "OUTCOME_COLOURS",
     "STATE_COLOURS",
+    "count_axis",
+    "legend_below",
     "mechanism_colour",
     "new_axes",
     "tidy",
@@ -91,3 +94,18 @@ def tidy(ax: Axes, grid_axis: str = "y") -> None:
     if grid_axis:
         ax.grid(axis=grid_axis, alpha=0.3)  # type: ignore[arg-type]
     ax.set_axisbelow(True)
+
+
+def count_axis(ax: Axes, axis: str = "y") -> None:
+    """Integer ticks on a count axis (no 0.5 plate, no 2.5 tests on a short run)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MaxNLocator(integer=True))
+
+
+def legend_below(ax: Axes, ncol: int = 2, offset: float = -0.2, **kwargs: Any) -> None:
+    """The axes' legend below its x-axis label, off the data: a legend inside a histogram
+    covers its tallest bars whenever they are where the legend is."""
+    if not ax.get_legend_handles_labels()[0] and "handles" not in kwargs:
+        return
+    kwargs.setdefault("fontsize", 8)
+    ax.legend(frameon=False, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, offset), **kwargs)
