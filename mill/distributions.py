@@ -21,7 +21,7 @@ _REDRAW_ROUNDS = 64
 accepts a truncation only when at most 0.1 % of the mass is cut, so one round is the rule)."""
 
 
-class _Spec(BaseModel):
+class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     _range: tuple[float, float] | None = PrivateAttr(default=None)
@@ -98,7 +98,7 @@ def _frozen_outside(frozen: Any, lo: float, hi: float) -> float:
     return float(min(1.0, frozen.cdf(lo) + frozen.sf(hi)))
 
 
-class Constant(_Spec):
+class Constant(Spec):
     """A fixed value."""
 
     kind: Literal["constant"] = "constant"
@@ -120,7 +120,7 @@ class Constant(_Spec):
         return _ConstantSampler(self.value)  # nothing random: no generator, no arrays
 
 
-class Uniform(_Spec):
+class Uniform(Spec):
     """Uniform on [low, high]."""
 
     kind: Literal["uniform"] = "uniform"
@@ -151,7 +151,7 @@ class Uniform(_Spec):
         return min(1.0, cut / (self.high - self.low))
 
 
-class Triangular(_Spec):
+class Triangular(Spec):
     """Triangular on [low, high] with its peak at ``mode``."""
 
     kind: Literal["triangular"] = "triangular"
@@ -184,7 +184,7 @@ class Triangular(_Spec):
         return _frozen_outside(frozen, lo, hi)
 
 
-class Normal(_Spec):
+class Normal(Spec):
     """Normal(mean, sd), optionally truncated to [low, high] (exact truncation, not clipping)."""
 
     kind: Literal["normal"] = "normal"
@@ -250,7 +250,7 @@ class Normal(_Spec):
         return _frozen_outside(stats.truncnorm(a, b, loc=self.mean_, scale=self.sd), lo, hi)
 
 
-class LogNormal(_Spec):
+class LogNormal(Spec):
     """Log-normal given its median and the standard deviation of ln X."""
 
     kind: Literal["lognormal"] = "lognormal"
@@ -279,7 +279,7 @@ class LogNormal(_Spec):
         return _frozen_outside(stats.lognorm(s=self.sigma_ln, scale=self.median), lo, hi)
 
 
-class Exponential(_Spec):
+class Exponential(Spec):
     """Exponential with the given mean (rate = 1/mean)."""
 
     kind: Literal["exponential"] = "exponential"
@@ -304,7 +304,7 @@ class Exponential(_Spec):
         return _frozen_outside(stats.expon(scale=self.mean_), lo, hi)
 
 
-class Weibull(_Spec):
+class Weibull(Spec):
     """Weibull with shape k and scale λ: mean λ·Γ(1 + 1/k)."""
 
     kind: Literal["weibull"] = "weibull"
@@ -329,7 +329,7 @@ class Weibull(_Spec):
         return _frozen_outside(stats.weibull_min(self.shape, scale=self.scale), lo, hi)
 
 
-class Gamma(_Spec):
+class Gamma(Spec):
     """Gamma with shape k and scale θ: mean k·θ."""
 
     kind: Literal["gamma"] = "gamma"
@@ -353,7 +353,7 @@ class Gamma(_Spec):
         return _frozen_outside(stats.gamma(self.shape, scale=self.scale), lo, hi)
 
 
-class Empirical(_Spec):
+class Empirical(Spec):
     """Resampling of observed values, optionally weighted."""
 
     kind: Literal["empirical"] = "empirical"
@@ -418,7 +418,7 @@ class Sampler:
 
     __slots__ = ("_block", "_buf", "_i", "_rng", "_spec")
 
-    def __init__(self, spec: _Spec, rng: np.random.Generator, block: int = 1024) -> None:
+    def __init__(self, spec: Spec, rng: np.random.Generator, block: int = 1024) -> None:
         self._spec = spec
         self._rng = rng
         self._block = block

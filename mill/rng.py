@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
-from mill.distributions import Sampler, _Spec
+from mill.distributions import Sampler, Spec
 
 _LITTLE_ENDIAN: dict[Any, np.dtype] = {
     key: np.dtype(code)
@@ -94,6 +94,6 @@ class Streams:
         # numpy accepts any ISeedSequence here; its stubs name only SeedSequence
         return np.random.Generator(np.random.PCG64(_DigestSeed(digest)))  # type: ignore[arg-type]
 
-    def sampler(self, purpose: str, spec: _Spec) -> Sampler:
+    def sampler(self, purpose: str, spec: Spec) -> Sampler:
         """A block sampler of ``spec`` on its own stream keyed by ``purpose``."""
         return spec.sampler(self._make(purpose, None))

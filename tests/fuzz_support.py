@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from mill.distributions import _Spec
+from mill.distributions import Spec
 from mill.scenario import Scenario
 from mill.scenario.fields import DistRangeCheck, RangeCheck
 from mill.scenario.products import Grade, default_grades, is_ut_class
@@ -208,7 +208,7 @@ def _model_leaves(model: type[BaseModel], prefix: tuple[str, ...]) -> list[Leaf]
         elif path == ("grades",):
             for grade in GRADES:
                 out += _model_leaves(Grade, (*path, grade))
-        elif isinstance(ann, type) and issubclass(ann, BaseModel) and not issubclass(ann, _Spec):
+        elif isinstance(ann, type) and issubclass(ann, BaseModel) and not issubclass(ann, Spec):
             out += _model_leaves(ann, path)
         elif origin in (typing.Union, types.UnionType):
             raise AssertionError(f"{'.'.join(path)}: add a strategy for {ann}")

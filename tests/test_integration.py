@@ -15,7 +15,7 @@ import pytest
 from core_support import RunArtifacts, numbers, read_header
 
 from mill.scenario import dump_scenario, scenario_hash, validate
-from mill.scenario.plant import UNIT_NAMES
+from mill.scenario.equipment import UNIT_NAMES
 from mill.trace.schema import TABLES, column_names
 
 STATES = {"busy", "idle", "down", "blocked"}

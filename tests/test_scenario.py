@@ -28,8 +28,8 @@ from mill.distributions import Constant, Empirical, Normal, Uniform
 from mill.model.run import check_scenario
 from mill.scenario import Scenario, ScenarioError, dump_scenario, load_scenario, scenario_hash
 from mill.scenario import validate as validate_scenario
+from mill.scenario.equipment import UNIT_NAMES
 from mill.scenario.load import apply_override, parse_override
-from mill.scenario.plant import UNIT_NAMES
 from mill.scenario.quality import CONDITIONS
 
 FUZZ = settings(

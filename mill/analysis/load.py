@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from mill.scenario.plant import STAGE_NAMES, UNIT_NAMES
+from mill.scenario.equipment import STAGE_NAMES, UNIT_NAMES
 from mill.trace import schema
 
 __all__ = [

@@ -13,7 +13,7 @@ from mill.model.plant import Plant
 from mill.model.rework import rework_plate
 from mill.quality.acceptance import is_surface_defect, meets_ut, ut_classes
 from mill.quality.defects import Defect, is_internal
-from mill.quality.inspection import Indication
+from mill.quality.detection import Indication
 
 STAGE = "disposition"
 

@@ -17,8 +17,8 @@ from mill.quality import chemistry as qchem
 from mill.quality import defects as qdef
 from mill.quality.conversion import hv_to_hbw
 from mill.quality.cutting import cut_edge_defects, required_preheat_c
+from mill.quality.detection import UTSettings
 from mill.quality.hardenability import ideal_diameter_mm, martensite_fraction
-from mill.quality.inspection import UTSettings
 from mill.quality.quench import (
     as_quenched_hardness_hv,
     cooling_rate_c_per_s,

@@ -17,7 +17,7 @@ from typing import Any
 
 import simpy
 
-from mill.distributions import Sampler, _Spec, exponential
+from mill.distributions import Sampler, Spec, exponential
 from mill.model.lab import Lab
 from mill.model.ledger import Ledger
 from mill.model.metallurgy import Metallurgy, ut_settings
@@ -26,10 +26,10 @@ from mill.model.planning import OrderBook, Planner
 from mill.model.records import Records
 from mill.model.stage import Process, Route
 from mill.model.units import Unit
-from mill.quality.inspection import UTSettings
+from mill.quality.detection import UTSettings
 from mill.rng import Streams
 from mill.scenario import Scenario
-from mill.scenario.plant import Unit as UnitSpec
+from mill.scenario.equipment import UnitSpec
 from mill.scenario.quality import Rule
 from mill.trace.folder import RunFolder
 
@@ -89,7 +89,7 @@ class Plant:
             unit.fails = True
             self.env.process(unit.breakdowns(ttf, ttr))
 
-    def sampler(self, purpose: str, spec: _Spec) -> Callable[[], float]:
+    def sampler(self, purpose: str, spec: Spec) -> Callable[[], float]:
         """A block sampler of ``spec`` on the stream named ``purpose`` (one per purpose)."""
         s = self._samplers.get(purpose)
         if s is None:

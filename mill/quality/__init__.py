@@ -7,8 +7,8 @@ element symbol to wt %.
 from mill.quality.acceptance import a578_level, en10160_body_class, en10160_edge_class
 from mill.quality.chemistry import cet, cev, pcm
 from mill.quality.conversion import hbw_to_hrc, hrc_to_hbw
+from mill.quality.detection import pod
 from mill.quality.hardenability import ideal_diameter_mm
-from mill.quality.inspection import pod
 from mill.quality.quench import cooling_rate_c_per_s, martensite_hardness_hv
 from mill.quality.temper import hollomon_jaffe, tempered_hardness_hrc
 from mill.quality.toughness import charpy_energy_j

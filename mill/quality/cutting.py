@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mill.distributions import draw_uniform
-from mill.quality.defects import Defect, DefectRates, _lognormal, _new
+from mill.quality.defects import Defect, DefectRates, lognormal_draw, new_defect
 from mill.scenario.products import preheat_class
 
 
@@ -49,10 +49,10 @@ def cut_edge_defects(
     lam = p * edge_length_mm / rates.cut_reference_edge_mm
     out = []
     for _ in range(int(rng.poisson(lam))):
-        depth = min(_lognormal(rng, 5.0, 0.5), thickness_mm)  # Assumption: ~5 mm deep
+        depth = min(lognormal_draw(rng, 5.0, 0.5), thickness_mm)  # Assumption: ~5 mm deep
         pos = (draw_uniform(rng, 0.0, edge_length_mm), 0.0, draw_uniform(rng, 0.1, 0.9))
         # Assumption: a hairline crack 0.5 mm wide on the cut face
-        out.append(_new("cut_edge_crack", "cutting", cause, pos, (depth, 0.5), "planar"))
+        out.append(new_defect("cut_edge_crack", "cutting", cause, pos, (depth, 0.5), "planar"))
     return out
 
 

@@ -2,7 +2,7 @@
 
 Each generator draws defects from Poisson processes whose rates depend on the process
 conditions that cause them, and tags every defect with its mechanism, origin stage and
-ground-truth root cause, so that inspection (``mill.quality.inspection``) can miss or find
+ground-truth root cause, so that inspection (``mill.quality.detection``) can miss or find
 them and root-cause analyses can be scored against the truth.
 
 Sources (domain.md §1.6, §4, §8): defect origins and their drivers from the Baosteel
@@ -189,7 +189,7 @@ class CastConditions:
     clustered: bool = False
 
 
-def _lognormal(rng: np.random.Generator, median: float, sigma: float) -> float:
+def lognormal_draw(rng: np.random.Generator, median: float, sigma: float) -> float:
     return float(median * math.exp(sigma * rng.standard_normal()))
 
 
@@ -199,7 +199,7 @@ def _axes(area: float, aspect: float) -> tuple[float, float]:
     return aspect * width, width
 
 
-def _new(
+def new_defect(
     mech: str,
     origin: str,
     cause: str,
@@ -263,18 +263,21 @@ def slab_defects(
         "high_superheat": rates.porosity_prob_per_c_superheat * sh_excess * scale,
     }
     for cause in _draw_counts(rng, pcomps):
-        area = _lognormal(rng, rates.porosity_slab_area_median_mm2, rates.porosity_area_sigma_ln)
+        area = lognormal_draw(
+            rng, rates.porosity_slab_area_median_mm2, rates.porosity_area_sigma_ln
+        )
         # Assumption: centreline porosity sits at mid-thickness (σ 2 % of t) in the central
         # half of the width, as a loose zone about twice as long as wide (Baosteel UT study:
         # centre defects at mid-thickness, domain.md §4)
         z = min(max(float(rng.normal(0.5, 0.02)), 0.4), 0.6)
         pos = (draw_uniform(rng, 0.0, slab_l_mm), draw_uniform(rng, 0.25, 0.75) * slab_w_mm, z)
-        out.append(_new("centre_porosity", "casting", cause, pos, _axes(area, 2.0), "volumetric"))
+        axes = _axes(area, 2.0)
+        out.append(new_defect("centre_porosity", "casting", cause, pos, axes, "volumetric"))
 
     h_excess = max(cond.hydrogen_ppm - rates.hflake_threshold_ppm, 0.0)
     lam_h = 0.0 if cond.vacuum_degassed else rates.hflake_rate_per_m2_per_ppm * h_excess
     for _ in range(int(rng.poisson(lam_h * f_thick * area_m2))):
-        area = _lognormal(rng, rates.hflake_area_median_mm2, rates.hflake_area_sigma_ln)
+        area = lognormal_draw(rng, rates.hflake_area_median_mm2, rates.hflake_area_sigma_ln)
         pos = (
             draw_uniform(rng, 0.0, slab_l_mm),
             draw_uniform(rng, 0.1, 0.9) * slab_w_mm,
@@ -282,7 +285,7 @@ def slab_defects(
         )
         axes = _axes(area, 1.5)  # Assumption: flakes are near-round lenses, aspect 1.5
         out.append(
-            _new("hydrogen_flake", "steelmaking", "no_vacuum_degassing", pos, axes, "planar")
+            new_defect("hydrogen_flake", "steelmaking", "no_vacuum_degassing", pos, axes, "planar")
         )
     return out
 
@@ -304,10 +307,10 @@ def _inclusion(
     pos = (draw_uniform(rng, 0.0, length_slab), draw_uniform(rng, 0.05, 0.95) * w, z)
     origin = "casting" if cause.startswith("sequence") else "steelmaking"
     if cause == "re_cluster":
-        area = _lognormal(rng, rates.re_cluster_area_median_mm2, rates.re_cluster_area_sigma_ln)
+        area = lognormal_draw(rng, rates.re_cluster_area_median_mm2, rates.re_cluster_area_sigma_ln)
         # Assumption: hard RE clusters are compact, aspect 1.5 (they are not rolled out)
-        return _new("inclusion_cluster", origin, cause, pos, _axes(area, 1.5), "volumetric")
-    area = _lognormal(
+        return new_defect("inclusion_cluster", origin, cause, pos, _axes(area, 1.5), "volumetric")
+    area = lognormal_draw(
         rng, rates.cluster_area_median_mm2 * cond.inclusion_size_factor, rates.cluster_area_sigma_ln
     )
     if rng.random() < cond.globular_fraction:  # RE-modified: hard, not rolled out
@@ -323,7 +326,7 @@ def _inclusion(
             "mns_stringer",
         )
     root = root if cause == "inherent" else cause
-    return _new("inclusion_cluster", origin, root, pos, axes, shape)
+    return new_defect("inclusion_cluster", origin, root, pos, axes, shape)
 
 
 def roll_defects(
@@ -365,10 +368,10 @@ def roll_defects(
 def _surface_defect(
     rng: np.random.Generator, mech: str, origin: str, cause: str, w: float, ln: float
 ) -> Defect:
-    size = _lognormal(rng, 30.0, 0.6)  # Assumption: surface patches ~30 mm x 10 mm
+    size = lognormal_draw(rng, 30.0, 0.6)  # Assumption: surface patches ~30 mm x 10 mm
     z = 0.0 if rng.random() < 0.5 else 1.0
     pos = (draw_uniform(rng, 0.0, ln), draw_uniform(rng, 0.0, w), z)
-    return _new(mech, origin, cause, pos, (size, size / 3.0), "surface")
+    return new_defect(mech, origin, cause, pos, (size, size / 3.0), "surface")
 
 
 def rolling_defects(
@@ -442,15 +445,15 @@ def quench_defects(
         cause = (
             "quench_nonuniform" if rng.random() < nonuni / (1.0 + nonuni) else "high_hardenability"
         )
-        length = _lognormal(rng, 40.0, 0.6)  # Assumption: tens of mm long, ~1 mm open
+        length = lognormal_draw(rng, 40.0, 0.6)  # Assumption: tens of mm long, ~1 mm open
         z = float(rng.choice([0.0, 1.0]))
         pos = (draw_uniform(rng, 0.0, plate_l_mm), draw_uniform(rng, 0.0, plate_w_mm), z)
-        out.append(_new("quench_crack", "quench", cause, pos, (length, 1.0), "planar"))
+        out.append(new_defect("quench_crack", "quench", cause, pos, (length, 1.0), "planar"))
     fnon = rates.flatness_nonuniform_factor * (1.0 - u)
     if rng.random() < min(rates.flatness_prob * (1.0 + fnon), 1.0):
         cause = "quench_nonuniform" if rng.random() < fnon / (1.0 + fnon) else "residual_stress"
         whole = ((plate_l_mm / 2, plate_w_mm / 2, 0.5), (plate_l_mm, plate_w_mm))
-        out.append(_new("flatness", "quench", cause, *whole, "surface"))
+        out.append(new_defect("flatness", "quench", cause, *whole, "surface"))
     return out
 
 
@@ -467,5 +470,5 @@ def hardness_defect(
     if lo <= measured_hbw <= hi:
         return None
     pos = (plate_l_mm / 2, plate_w_mm / 2, 0.0)
-    return _new("hardness_out_of_window", origin_stage, root_cause, pos, (plate_l_mm, plate_w_mm),
-                "surface")  # fmt: skip
+    size = (plate_l_mm, plate_w_mm)
+    return new_defect("hardness_out_of_window", origin_stage, root_cause, pos, size, "surface")

@@ -7,11 +7,11 @@ from mill.scenario.load import (
     scenario_hash,
     validate,
 )
-from mill.scenario.model import Planning, Run, Scenario
+from mill.scenario.root import Planning, RunControl, Scenario
 
 __all__ = [
     "Planning",
-    "Run",
+    "RunControl",
     "Scenario",
     "ScenarioError",
     "dump_scenario",

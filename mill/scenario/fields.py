@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
-from mill.distributions import Dist, Normal, _Spec, coerce_number
+from mill.distributions import Dist, Normal, Spec, coerce_number
 
 
 class Section(BaseModel):
@@ -61,7 +61,7 @@ a normal has a truncated form (``low``/``high``), so a tail past the range is re
 the bound to write."""
 
 
-def _describe_outside(spec: _Spec, lo: float, hi: float) -> str:
+def _describe_outside(spec: Spec, lo: float, hi: float) -> str:
     below = spec.outside(lo, math.inf)
     above = spec.outside(-math.inf, hi)
     parts = [f"below {_fmt(lo)} with p = {below:.2g}"] if below > 1e-9 else []
@@ -69,7 +69,7 @@ def _describe_outside(spec: _Spec, lo: float, hi: float) -> str:
     return " and ".join(parts)
 
 
-def _check_support(spec: _Spec, lo: float, hi: float) -> None:
+def _check_support(spec: Spec, lo: float, hi: float) -> None:
     """Refuse a spec that can draw outside [lo, hi] unless truncating it is harmless."""
     if spec.open_tailed:
         p = spec.outside(lo, hi)
@@ -102,7 +102,7 @@ class DistRangeCheck:
     def __init__(self, lo: float, hi: float, mean_lo: float, mean_hi: float) -> None:
         self.lo, self.hi, self.mean_lo, self.mean_hi = lo, hi, mean_lo, mean_hi
 
-    def __call__(self, spec: _Spec) -> _Spec:
+    def __call__(self, spec: Spec) -> Spec:
         if spec.open_tailed:  # its mean may overflow: the support says more
             _check_support(spec, self.lo, self.hi)
         mean = spec.mean()

@@ -16,7 +16,7 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from mill.scenario.model import Scenario
+from mill.scenario.root import Scenario
 
 _DIST_KINDS = {
     "constant",

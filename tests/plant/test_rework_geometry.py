@@ -12,8 +12,8 @@ import pytest
 from disposition_support import defect, plate
 
 from mill.model.rework import _keep_rect, _resize
+from mill.quality.detection import Indication
 from mill.quality.geometry import Rect
-from mill.quality.inspection import Indication
 
 DENSITY_T_PER_MM3 = 7.85e-9
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from mill.quality.acceptance import perimeter_position, ut_classes, ut_zone
-from mill.quality.inspection import Indication
+from mill.quality.detection import Indication
 
 W, L = 2000.0, 4000.0
 

@@ -11,9 +11,8 @@ from mill.model.plant import Plant
 from mill.model.route import ROUTE
 from mill.model.stage import Route, Stage
 from mill.scenario import Scenario
-from mill.scenario.model import Scenario as BaseScenario
-from mill.scenario.plant import Plant as PlantSection
-from mill.scenario.plant import Unit, unit_at
+from mill.scenario.equipment import PlantSection, UnitSpec, unit_at
+from mill.scenario.root import Scenario as BaseScenario
 
 STAGE = "shot_blasting"
 
@@ -28,7 +27,7 @@ def shot_blast(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 class ToyPlant(PlantSection):
     """The scenario's plant section with the new unit (2 lines, 6 min a plate)."""
 
-    shot_blast: Unit = unit_at(STAGE, Unit(capacity=2, time_min=6.0))
+    shot_blast: UnitSpec = unit_at(STAGE, UnitSpec(capacity=2, time_min=6.0))
 
 
 class ToyScenario(BaseScenario):

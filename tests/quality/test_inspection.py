@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mill.quality.defects import Defect
-from mill.quality.inspection import (
+from mill.quality.detection import (
     Indication,
     UTSettings,
     manual_recheck,

@@ -11,7 +11,7 @@ from mill.distributions import draw_uniform
 from mill.model.entities import Plate
 from mill.model.plant import Plant
 from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
-from mill.quality.inspection import manual_recheck, pod_one, ut_scan, ut_time_min
+from mill.quality.detection import manual_recheck, pod_one, ut_scan, ut_time_min
 
 STAGE = "inspection"
 FLATNESS_NOISE_MM_PER_M = 0.3

@@ -24,7 +24,7 @@ class Breakdown(Section):
     mttr_min: Annotated[DistSpec, dist_within(0, 10_000)]
 
 
-class Unit(Section):
+class UnitSpec(Section):
     """A unit of the plant: a resource with servers (or furnace slots) and a process time."""
 
     capacity: Annotated[int, within(1, 500)] = 1
@@ -33,7 +33,7 @@ class Unit(Section):
     breakdown: Breakdown | None = None
 
 
-class Converter(Unit):
+class Converter(UnitSpec):
     """BOF/EAF: tap-to-tap time; heat size in tonnes (domain §1.1: 170–260 t, 40 ± 5 min).
 
     A tap-to-tap time averages at least 5 min; a single heat may take less (an exponential
@@ -44,7 +44,7 @@ class Converter(Unit):
     casting_yield_pct: Annotated[float, within(80, 100)] = 97.5
 
 
-class Degasser(Unit):
+class Degasser(UnitSpec):
     """RH/VD vacuum degasser with the rare-earth (Ce/La) addition at the end of treatment."""
 
     vacuum_degassing: bool = True
@@ -54,7 +54,7 @@ class Degasser(Unit):
     hydrogen_ppm_undegassed: Annotated[DistSpec, dist_within(0, 20)] = uniform(4.0, 7.0)
 
 
-class Caster(Unit):
+class Caster(UnitSpec):
     """Continuous slab caster; a heat occupies it for mass / (t·w·v·ρ·strands)."""
 
     strands: Annotated[int, within(1, 4)] = 1
@@ -68,7 +68,7 @@ class Caster(Unit):
     turnaround_min: Annotated[DistSpec, dist_within(0, 600)] = uniform(60, 90)
 
 
-class ReheatFurnace(Unit):
+class ReheatFurnace(UnitSpec):
     """Walking-beam furnace: residence ≈ 0.7–1.1 min/mm for a cold 250 mm slab (domain §1.3)."""
 
     capacity: Annotated[int, within(1, 500)] = 24
@@ -79,7 +79,7 @@ class ReheatFurnace(Unit):
     descale_pressure_bar: Annotated[DistSpec, dist_within(50, 400)] = normal(200, 12)
 
 
-class PlateMill(Unit):
+class PlateMill(UnitSpec):
     """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8)."""
 
     reduction_per_pass: Annotated[float, within(0.02, 0.4)] = 0.14
@@ -90,7 +90,7 @@ class PlateMill(Unit):
     scale_loss_pct: Annotated[float, within(0, 5)] = 0.8
 
 
-class ShearLine(Unit):
+class ShearLine(UnitSpec):
     """Crop, side trim and cross-cut into mother plates (domain §1.4 / §8)."""
 
     time_min: Annotated[DistSpec, dist_within(0, 120)] = uniform(1, 3)
@@ -98,7 +98,7 @@ class ShearLine(Unit):
     crop_mm: Annotated[float, within(0, 2000)] = 400.0
 
 
-class AustenitisingFurnace(Unit):
+class AustenitisingFurnace(UnitSpec):
     """Roller-hearth furnace: residence 20 min + 1.8 min/mm at ≈900 °C (domain §1.5)."""
 
     capacity: Annotated[int, within(1, 200)] = 12
@@ -107,7 +107,7 @@ class AustenitisingFurnace(Unit):
     temp_c: Annotated[DistSpec, dist_within(750, 1050)] = normal(900, 8)
 
 
-class Quench(Unit):
+class Quench(UnitSpec):
     """Roller quench: heat-transfer coefficient and its uniformity across the plate."""
 
     time_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(1, 2)
@@ -115,7 +115,7 @@ class Quench(Unit):
     uniformity: Annotated[DistSpec, dist_within(0, 1)] = triangular(0.85, 0.97, 1.0)
 
 
-class TemperingFurnace(Unit):
+class TemperingFurnace(UnitSpec):
     """Tempering furnace: soak 30 min + 2 min/mm; set temperature per grade (domain §1.5)."""
 
     capacity: Annotated[int, within(1, 200)] = 12
@@ -124,7 +124,7 @@ class TemperingFurnace(Unit):
     temp_scatter_c: Annotated[DistSpec, dist_within(-50, 50)] = normal(0, 5)
 
 
-class Cutting(Unit):
+class Cutting(UnitSpec):
     """Plasma (≤ plasma_max_thickness_mm) and oxy-fuel tables (SSAB TechSupport #16)."""
 
     plasma_tables: Annotated[int, within(0, 20)] = 4
@@ -146,7 +146,7 @@ class Cutting(Unit):
         return self
 
 
-class UltrasonicTester(Unit):
+class UltrasonicTester(UnitSpec):
     """Automated UT: time from plate area, scan speed and raster width (domain §1.7)."""
 
     time_min: Annotated[DistSpec, dist_within(0, 120)] = constant(0.5)
@@ -154,12 +154,12 @@ class UltrasonicTester(Unit):
     raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
 
 
-def unit_at(stage: str, default: Unit) -> Any:
+def unit_at(stage: str, default: UnitSpec) -> Any:
     """A unit field of the plant, with the stage of the route it works in."""
     return Field(default=default, json_schema_extra={"stage": stage})
 
 
-class Plant(Section):
+class PlantSection(Section):
     """Every unit of DESIGN.md's 'shape of the plant', in route order, each with its stage:
     the one list of units (the simulation's units, the unit names and the stage order the
     analysis uses are all derived from it)."""
@@ -169,44 +169,44 @@ class Plant(Section):
         description="a furnace or mill holds its piece until the next unit can take it",
     )
     converter: Converter = unit_at("steelmaking", Converter())
-    ladle_furnace: Unit = unit_at("steelmaking", Unit(time_min=normal(42, 6, low=25)))
+    ladle_furnace: UnitSpec = unit_at("steelmaking", UnitSpec(time_min=normal(42, 6, low=25)))
     degasser: Degasser = unit_at("steelmaking", Degasser(time_min=normal(25, 4, low=15)))
     caster: Caster = unit_at("casting", Caster())
     reheat_furnace: ReheatFurnace = unit_at("rolling", ReheatFurnace())
     plate_mill: PlateMill = unit_at("rolling", PlateMill(time_min=constant(1.0)))
-    hot_leveller: Unit = unit_at("rolling", Unit(time_min=uniform(1.0, 2.0)))
-    cooling_bed: Unit = unit_at(
-        "rolling", Unit(capacity=12, time_min=uniform(30, 90), derived_time=False)
+    hot_leveller: UnitSpec = unit_at("rolling", UnitSpec(time_min=uniform(1.0, 2.0)))
+    cooling_bed: UnitSpec = unit_at(
+        "rolling", UnitSpec(capacity=12, time_min=uniform(30, 90), derived_time=False)
     )
     shear_line: ShearLine = unit_at("rolling", ShearLine())
     austenitising_furnace: AustenitisingFurnace = unit_at("heat_treatment", AustenitisingFurnace())
     quench: Quench = unit_at("heat_treatment", Quench())
     tempering_furnace: TemperingFurnace = unit_at("heat_treatment", TemperingFurnace())
-    leveller: Unit = unit_at("heat_treatment", Unit(time_min=uniform(1.5, 3.0)))
+    leveller: UnitSpec = unit_at("heat_treatment", UnitSpec(time_min=uniform(1.5, 3.0)))
     cutting: Cutting = unit_at("cutting", Cutting())
     ut: UltrasonicTester = unit_at("inspection", UltrasonicTester())
-    manual_ut: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(5, 15)))
-    lab: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(20, 40)))
-    final_inspection: Unit = unit_at("inspection", Unit(capacity=2, time_min=uniform(2, 4)))
+    manual_ut: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(5, 15)))
+    lab: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(20, 40)))
+    final_inspection: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(2, 4)))
 
-    def units(self) -> dict[str, tuple[int, Unit]]:
+    def units(self) -> dict[str, tuple[int, UnitSpec]]:
         """Every unit of the plant in route order: name → (servers, its specification). The
         cutting section is two units, ``plasma`` and ``oxyfuel``, with its table counts."""
-        out: dict[str, tuple[int, Unit]] = {}
+        out: dict[str, tuple[int, UnitSpec]] = {}
         for name in type(self).model_fields:
             spec = getattr(self, name)
             if isinstance(spec, Cutting):
                 out["plasma"] = (spec.plasma_tables, spec)
                 out["oxyfuel"] = (spec.oxyfuel_tables, spec)
-            elif isinstance(spec, Unit):
+            elif isinstance(spec, UnitSpec):
                 out[name] = (spec.capacity, spec)
         return out
 
 
 def unit_stages() -> dict[str, str]:
-    """Unit name → the stage it works in, in route order (from the plant's field metadata)."""
+    """UnitSpec name → the stage it works in, in route order (from the plant's field metadata)."""
     out: dict[str, str] = {}
-    for name, info in Plant.model_fields.items():
+    for name, info in PlantSection.model_fields.items():
         extra = info.json_schema_extra
         if isinstance(extra, dict) and "stage" in extra:
             stage = str(extra["stage"])
@@ -216,6 +216,6 @@ def unit_stages() -> dict[str, str]:
 
 
 UNIT_NAMES: tuple[str, ...] = tuple(unit_stages())
-"""Every unit, in route order (derived from ``Plant``)."""
+"""Every unit, in route order (derived from ``PlantSection``)."""
 STAGE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(unit_stages().values()))
-"""The stages that own units, in route order (derived from ``Plant``)."""
+"""The stages that own units, in route order (derived from ``PlantSection``)."""

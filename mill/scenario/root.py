@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from mill.distributions import exponential, uniform
+from mill.scenario.equipment import PlantSection
 from mill.scenario.fields import DistSpec, Section, dist_within, within
-from mill.scenario.plant import Plant
 from mill.scenario.products import (
     CHEMISTRY_TABLES,
     PREHEAT_CLASSES,
@@ -21,7 +21,7 @@ from mill.scenario.products import (
 from mill.scenario.quality import Quality
 
 
-class Run(Section):
+class RunControl(Section):
     """Run control: seed, horizon and the warm-up excluded from the KPIs."""
 
     name: str = Field(
@@ -35,7 +35,7 @@ class Run(Section):
     start: datetime = datetime(2026, 1, 5, 6, 0, 0)
 
     @model_validator(mode="after")
-    def _warmup(self) -> Run:
+    def _warmup(self) -> RunControl:
         if self.warmup_days >= self.horizon_days:
             raise ValueError("warmup_days must be shorter than horizon_days")
         return self
@@ -69,9 +69,9 @@ class Planning(Section):
 class Scenario(Section):
     """A complete, validated scenario; every field has a default resolved in the dump."""
 
-    run: Run = Run()
+    run: RunControl = RunControl()
     planning: Planning = Planning()
-    plant: Plant = Plant()
+    plant: PlantSection = PlantSection()
     grades: dict[str, Grade] = Field(default_factory=default_grades)
     orders: Orders = Orders()
     quality: Quality = Quality()
