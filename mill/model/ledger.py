@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 from mill.model.entities import Heat, Mother, Plate, Slab
+from mill.model.genealogy_check import EdgeCheck
 from mill.model.lab import Lab
 from mill.model.records import Records
 from mill.trace.writer import TableWriter
@@ -78,6 +79,7 @@ class Ledger:
         self.plates_done = Counter[str]()
         self.violations: list[str] = []
         self.trace_violations: list[str] = []
+        self.edge_check = EdgeCheck()  # traceability through the edges as written
         # KPI window accumulators
         self._last = 0.0
         self.int_live_t = 0.0
@@ -116,6 +118,7 @@ class Ledger:
     def _edge(self, parent: str, child: str, relation: str, mass: float) -> None:
         # internal ids, a relation word and finite numbers: the writer's unchecked path
         self._add_edge(self._edge_line(parent, child, relation, mass, self.env.now))
+        self.edge_check.edge(parent, child, relation)
 
     # ---- flow of material --------------------------------------------------------------
     def _traced(self, child: str, parent: str, made_from: object, expected: object) -> None:
@@ -126,6 +129,7 @@ class Ledger:
     def cast(self, slab: Slab) -> None:
         heat = slab.heat
         self._traced(slab.slab_id, f"{heat.heat_id}-S", heat, heat)
+        self.edge_check.heat(heat.heat_id)
         if heat.heat_id not in self.heat_open:
             self.heat_open[heat.heat_id] = sum(m.count for s in heat.plan.slabs for m in s.mothers)
         self.cast_t += slab.mass_t
@@ -133,6 +137,7 @@ class Ledger:
         self._edge(heat.heat_id, slab.slab_id, "cast", slab.mass_t)
 
     def casting_loss(self, heat: Heat) -> None:
+        self.edge_check.heat(heat.heat_id)
         self._edge(
             heat.heat_id, f"{heat.heat_id}-LOSS", "loss", heat.liquid_mass_t - heat.cast_mass_t
         )
@@ -227,10 +232,12 @@ class Ledger:
         heat_id = plate.mother.slab.heat.heat_id
         if heat_id not in self.heat_open or not plate.plate_id.startswith(f"{heat_id}-"):
             self.trace_violations.append(f"{plate.plate_id}: does not trace to heat {heat_id}")
+        self.edge_check.plate(plate.plate_id, heat_id)
         self.heat_open[heat_id] -= 1
         if self.heat_open[heat_id] == 0:
             del self.heat_open[heat_id]
             self.lab.forget_heat(heat_id)
+            self.edge_check.forget(heat_id)
 
     def _kpi(self, plate: Plate, nonconforming: bool) -> None:
         d = plate.disposition
@@ -275,3 +282,4 @@ class Ledger:
                 self.records.slab(entity, None)
             elif isinstance(entity, Plate) and key == entity.plate_id:
                 self.records.plate(entity, nonconforming(entity))
+                self.edge_check.plate(entity.plate_id, entity.mother.slab.heat.heat_id)

@@ -62,10 +62,13 @@ def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
         "ok": lg.plates_created == done + live_plates and not lg.violations,
         "violations": lg.violations[:20],
     }
+    ec = lg.edge_check
     out["traceability"] = {
         "plates": lg.plates_created,
-        "ok": not lg.trace_violations,
-        "violations": lg.trace_violations[:20],
+        "plates_traced_by_edges": ec.plates_checked,
+        "edges": ec.edges,
+        "ok": not lg.trace_violations and not ec.violations,
+        "violations": (lg.trace_violations + ec.violations)[:20],
     }
     little: dict[str, Any] = {}
     ok = True
