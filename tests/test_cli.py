@@ -433,3 +433,12 @@ def test_a_repeated_run_without_out_takes_the_next_free_default_folder(
     names = sorted(p.name for p in (tmp_path / "runs").iterdir())
     assert len(names) == 2 and names[1] == names[0] + "-2"
     assert main([*args, "--out", str(tmp_path / "runs" / names[0])]) == 2
+
+
+@pytest.mark.parametrize("command", sorted({*SUBCOMMANDS, "experiment"}))
+def test_help_text_reads_as_written(command: str) -> None:
+    """``--help`` of every subcommand shows no doubled percent sign (argparse formats help=
+    strings with %, but prints description= as it stands)."""
+    proc = run_cli(command, "--help")
+    assert proc.returncode == 0
+    assert "%%" not in proc.stdout

@@ -52,7 +52,7 @@ def add_parsers(sub: Any) -> None:
         "report",
         help="write a self-contained HTML report of a run or an experiment",
         description="Write a self-contained HTML report of a run folder, or of an experiment "
-        "folder (design, means with 95 %% CIs, paired comparisons, plots, warm-up check, "
+        "folder (design, means with 95 % CIs, paired comparisons, plots, warm-up check, "
         "failed runs).",
     )
     rep.add_argument("run", metavar="FOLDER", help="run folder or experiment folder")
@@ -64,7 +64,7 @@ def add_parsers(sub: Any) -> None:
         help="compare two experiment points (95 %% CIs) or two runs",
         description="Compare B against A. Each side is an experiment point, EXP:POINT (the "
         "point's id such as p02, or its label), or a run folder. Two points are compared KPI "
-        "by KPI with the difference B - A and its 95 %% confidence interval: paired by "
+        "by KPI with the difference B - A and its 95 % confidence interval: paired by "
         "replication when the replications share their seeds (always within one experiment: "
         "common random numbers), else a Welch interval, which the output says. Two run "
         "folders are printed side by side, with the reminder that one run cannot tell a real "

@@ -149,7 +149,7 @@ def add_parser(sub: Any) -> None:
         help="run replications of design points and report confidence intervals",
         description="Run an experiment file: every design point (alternative × factor levels) "
         "for R replications with common random numbers, on local processes or a Dask cluster; "
-        "writes runs.csv, summary.csv (means with 95 %% CIs) and comparisons.csv (paired "
+        "writes runs.csv, summary.csv (means with 95 % CIs) and comparisons.csv (paired "
         "differences).",
     )
     e.add_argument("file", help="experiment TOML file")
