@@ -96,7 +96,15 @@ class Heat:
     cast_start_min: float = math.nan
     cast_end_min: float = math.nan
     chemistry: dict[str, float] = field(default_factory=dict)
-    derived: dict[str, float] = field(default_factory=dict)
+    """Element symbol → wt % (the heat analysis)."""
+    cev: float = math.nan
+    """Carbon equivalents of the chemistry (IIW CEV, CET, Pcm), NaN until it is drawn."""
+    cet: float = math.nan
+    pcm: float = math.nan
+    ideal_diameter_mm: float = math.nan
+    """ASTM A255 ideal critical diameter."""
+    ms_c: float = math.nan
+    """Martensite start (Andrews 1965)."""
     vacuum_degassed: bool = True
     hydrogen_ppm: float = 0.0
     re_added_pct: float = 0.0

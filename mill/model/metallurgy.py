@@ -88,13 +88,11 @@ class Metallurgy:
             aim, grade.sigma_pct, self._rng("chemistry", heat.number), limits
         )
         heat.chemistry = chem
-        heat.derived = {
-            "cev": qchem.cev(chem),
-            "cet": qchem.cet(chem),
-            "pcm": qchem.pcm(chem),
-            "ideal_diameter_mm": ideal_diameter_mm(chem),
-            "ms_c": qchem.ms_andrews_c(chem),
-        }
+        heat.cev = qchem.cev(chem)
+        heat.cet = qchem.cet(chem)
+        heat.pcm = qchem.pcm(chem)
+        heat.ideal_diameter_mm = ideal_diameter_mm(chem)
+        heat.ms_c = qchem.ms_andrews_c(chem)
 
     def degas_and_treat(self, heat: Heat) -> None:
         """Vacuum degassing (hydrogen) and the rare-earth addition with random recovery."""
@@ -170,7 +168,7 @@ class Metallurgy:
         rate_s = float(cooling_rate_c_per_s(t, depth_s, htc))
         rate_c = float(cooling_rate_c_per_s(t, 0.5, htc))
         h = grossmann_severity_per_in(htc)
-        di = heat.derived["ideal_diameter_mm"]
+        di = heat.ideal_diameter_mm
         fm_s = float(martensite_fraction(di, t, depth_s, h))
         fm_c = float(martensite_fraction(di, t, 0.5, h))
         hv_aq_s = float(as_quenched_hardness_hv(chem, rate_s, fm_s))

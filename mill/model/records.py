@@ -44,7 +44,6 @@ class Records:
 
     def heat(self, h: Heat) -> None:
         chem = h.chemistry
-        d = h.derived
         treated = math.isfinite(h.degassed_min)
         cast = math.isfinite(h.cast_start_min)
         inc = h.inclusions
@@ -68,11 +67,11 @@ class Records:
                 cast_end_min=h.cast_end_min,
                 cast_start_iso=self.iso(h.cast_start_min),
                 **elements,
-                cev=d.get("cev", math.nan),
-                cet=d.get("cet", math.nan),
-                pcm=d.get("pcm", math.nan),
-                ideal_diameter_mm=d.get("ideal_diameter_mm", math.nan),
-                ms_c=d.get("ms_c", math.nan),
+                cev=h.cev,
+                cet=h.cet,
+                pcm=h.pcm,
+                ideal_diameter_mm=h.ideal_diameter_mm,
+                ms_c=h.ms_c,
                 vacuum_degassed=_or_blank(h.vacuum_degassed, treated),
                 hydrogen_ppm=_or_blank(h.hydrogen_ppm, treated),
                 re_added_pct=_or_blank(h.re_added_pct, treated),
