@@ -1,14 +1,15 @@
 """EN 10204 type 3.1 inspection certificate of a released plate, from the run folder's trace.
 
 The certificate states what the mill measured (never the simulator's ground truth): heat
-analysis, dimensions and mass, the hardness and Charpy results that stand for the plate with
-their specimen position and temperature, the UT standard and class met, the delivery condition,
-and the statement of compliance. Only a plate released as prime gets one.
+analysis with the GB/T 24186 limits beside it, dimensions and mass, the hardness and Charpy
+results that stand for the plate with their specimen position, size and temperature, the UT
+standard and class met, the tolerances, surface and marking references, the delivery condition,
+and the statement of compliance. A plate released as prime gets one for its order; a downgraded
+plate gets one as the grade it was released as; a scrapped plate or one in progress gets none.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
@@ -17,13 +18,23 @@ from typing import Any
 import pandas as pd
 
 from mill import __version__
+from mill.analysis.certificate_html import certificate_html
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run, write_file
+from mill.analysis.specification import (
+    SINGLE_VALUE_FRACTION,
+    TOLERANCES,
+    charpy_specimen,
+    chemistry_limits,
+    impact_quality,
+)
 
 __all__ = ["certificate_data", "write_certificate"]
 
 MANUFACTURER = "mill — simulated wear-resistant plate mill (synthetic data)"
 PRODUCT_STANDARD = "GB/T 24186 (wear-resistant steel plate)"
 ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Cu", "Ti", "B", "Al", "N")
+INSPECTOR = "Q. A. Inspector (synthetic), quality department"
+"""The default authorised inspection representative named on a certificate (``--inspector``)."""
 
 
 def _clean(value: Any) -> Any:
@@ -97,15 +108,46 @@ def _charpy(run: Run, plate: pd.Series) -> dict[str, Any]:
         c = t[(t["kind"].astype("str") == "charpy") & (t["entity_id"] == ref)]
         best = c if not c.empty else None
     spec = run.grade_spec(str(plate["grade_released"]))
+    tested = run.plates[run.plates["plate_id"] == ref] if isinstance(ref, str) else None
+    thickness = (
+        float(tested["thickness_mm"].iloc[0])
+        if tested is not None and not tested.empty
+        else float(plate["thickness_mm"])
+    )
+    specimen = charpy_specimen(thickness)
+    factor = specimen["energy_factor"] or 1.0
+    minimum = spec.get("charpy_min_j")
+    required = None if minimum is None else float(minimum) * factor
+
+    def scaled(v: Any) -> Any:
+        v = _clean(v)
+        return None if v is None else v * factor
+
     return {
         "method": "Charpy V-notch, ISO 148-1",
         "position": _clean(best["position"].iloc[0]) if best is not None else None,
         "temperature_c": _clean(plate["charpy_test_temp_c"]),
-        "average_j": _clean(avg),
-        "individual_j": [] if best is None else [_clean(v) for v in best["value"]],
+        "specimen": {**specimen, "from_thickness_mm": thickness},
+        "energy_basis": (
+            "absorbed energy on the specimen tested"
+            + (
+                "; the simulated full-size energy × the width ratio (the proportional rule "
+                "that reduces the requirement)"
+                if factor != 1.0
+                else ""
+            )
+        ),
+        "average_j": scaled(avg),
+        "individual_j": [] if best is None else [scaled(v) for v in best["value"]],
+        "retest": [] if best is None else [bool(v) for v in best["retest"]],
         "lot_id": _clean(best["lot_id"].iloc[0]) if best is not None else None,
         "test_plate": _clean(ref) if best is not None else None,
-        "spec_min_average_j": _clean(spec.get("charpy_min_j")),
+        "spec_min_average_j": required,
+        "spec_min_single_j": None if required is None else SINGLE_VALUE_FRACTION * required,
+        "single_value_rule": (
+            f"one single value may be below the required average, none below "
+            f"{SINGLE_VALUE_FRACTION:.0%} of it"
+        ),
     }
 
 
@@ -117,27 +159,64 @@ def _ut(plate: pd.Series) -> dict[str, Any]:
         standard = "EN 10160 (no class ordered)"
     else:
         standard = "EN 10160"
+    if ordered == "none":
+        result = "no UT class ordered: the classes found are given for information"
+    else:
+        result = "meets ordered class" if bool(plate["ut_pass"]) else "does not meet ordered class"
     return {
         "standard": standard,
         "class_ordered": ordered,
         "body_class_met": _clean(plate["ut_body_class"]),
         "edge_class_met": _clean(plate["ut_edge_class"]),
-        "result": "meets ordered class" if bool(plate["ut_pass"]) else "does not meet",
+        "result": result,
     }
 
 
-def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
-    """The certificate of ``plate_id`` as a dict (what the JSON file holds)."""
+def _chemistry(h: pd.Series, grade: str, quality: str, thickness_mm: float) -> dict[str, Any]:
+    """Heat analysis with the GB/T 24186 limits for the grade, quality and thickness, and the
+    values outside them."""
+    limits = chemistry_limits(grade, quality, thickness_mm)
+    values = {el: _clean(h[f"{el.lower()}_pct"]) for el in ELEMENTS}
+    values["CEV"] = _clean(h["cev"])
+    outside = []
+    for el, lim in limits.items():
+        v = values.get(el)
+        if v is None:
+            continue
+        if lim["max"] is not None and v > lim["max"]:
+            outside.append(f"{el} {v:.4g} > {lim['max']:g} max")
+        if lim["min"] is not None and v < lim["min"]:
+            outside.append(f"{el} {v:.4g} < {lim['min']:g} min")
+    return {
+        "analysis": "heat (ladle) analysis, wt %",
+        "heat_id": _clean(h["heat_id"]),
+        "elements_pct": {el: values[el] for el in ELEMENTS},
+        "cev": values["CEV"],
+        "cet": _clean(h["cet"]),
+        "pcm": _clean(h["pcm"]),
+        "re_pct": _clean(h["re_pct"]),
+        "cev_formula": "CEV = C + Mn/6 + (Cr+Mo+V)/5 + (Ni+Cu)/15",
+        "limits_standard": "GB/T 24186-2022 Table 2"
+        + (f" and Table 3 ({quality} quality)" if quality else ""),
+        "limits": limits,
+        "outside_limits": outside,
+    }
+
+
+def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) -> dict[str, Any]:
+    """The certificate of ``plate_id`` as a dict (what the JSON file holds); ``inspector`` is
+    the authorised inspection representative it names."""
     r = as_run(run)
     hit = r.plates[r.plates["plate_id"] == plate_id]
     if hit.empty:
         raise AnalysisError(f"unknown product plate {plate_id!r} in run {r.path}")
     p = hit.iloc[0]
-    if str(p["disposition"]) != "prime":
+    disposition = str(p["disposition"])
+    if disposition not in ("prime", "downgraded"):
         reason = f" ({p['reason']})" if isinstance(p["reason"], str) else ""
         raise AnalysisError(
-            f"plate {plate_id} was not released as prime (disposition: {p['disposition']}"
-            f"{reason}); no EN 10204 3.1 certificate is issued for it"
+            f"plate {plate_id} was not released as prime or downgraded (disposition: "
+            f"{disposition}{reason}); no EN 10204 3.1 certificate is issued for it"
         )
     heat = r.heats[r.heats["heat_id"] == p["heat_id"]]
     if heat.empty:
@@ -151,12 +230,17 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
             f"plate {plate_id}: tests.csv holds no {what} test that stands for it; a 3.1 "
             "certificate states test results, so none is issued (is the run folder damaged?)"
         )
+    grade = str(p["grade_released"])
+    spec = r.grade_spec(grade)
+    quality = impact_quality(spec.get("charpy_temp_c"))
+    chemistry = _chemistry(h, grade, quality, float(p["thickness_mm"]))
     return {
         "certificate": {
             "type": "EN 10204:2004 type 3.1 inspection certificate",
             "number": f"3.1-{plate_id}",
             "date": _clean(p["done_iso"]),
             "issued_by": "authorised inspection representative, independent of manufacturing",
+            "inspection_representative": inspector,
             "source": {
                 "run": str(r.path),
                 "seed": _clean(r.manifest.get("seed")),
@@ -173,7 +257,10 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
         "product": {
             "description": "quenched and tempered wear-resistant steel plate",
             "standard": PRODUCT_STANDARD,
-            "grade": _clean(p["grade_released"]),
+            "grade": grade,
+            "impact_quality": quality,
+            "released_as": disposition,
+            "reason": _clean(p["reason"]) or None,
             "plate_id": plate_id,
             "heat_id": _clean(p["heat_id"]),
             "slab_id": _clean(p["slab_id"]),
@@ -184,15 +271,7 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
             "length_mm": _clean(p["length_mm"]),
             "mass_t": _clean(p["mass_t"]),
         },
-        "chemistry": {
-            "analysis": "heat (ladle) analysis, wt %",
-            "heat_id": _clean(h["heat_id"]),
-            "elements_pct": {el: _clean(h[f"{el.lower()}_pct"]) for el in ELEMENTS},
-            "cev": _clean(h["cev"]),
-            "cet": _clean(h["cet"]),
-            "pcm": _clean(h["pcm"]),
-            "re_pct": _clean(h["re_pct"]),
-        },
+        "chemistry": chemistry,
         "hardness": hardness,
         "charpy": charpy,
         "ultrasonic": _ut(p),
@@ -200,6 +279,7 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
             "value_mm_per_m": _clean(flat["value"].iloc[-1]) if not flat.empty else None,
             "tolerance_mm_per_m": _clean(flat["spec_high"].iloc[-1]) if not flat.empty else None,
         },
+        "references": dict(TOLERANCES),
         "delivery_condition": {
             "condition": "quenched and tempered (Q+T)",
             "austenitising_c": _clean(p["aust_temp_c"]),
@@ -208,165 +288,51 @@ def certificate_data(run: RunLike, plate_id: str) -> dict[str, Any]:
             "cutting_method": _clean(p["cutting_method"]),
             "ht_batch_id": _clean(p["ht_batch_id"]),
         },
-        "compliance": {
-            "compliant": True,
-            "statement": (
-                "We hereby certify that the product described above has been manufactured, "
-                "inspected and tested in accordance with the order and complies with its "
-                "requirements; the results above are from specific inspection of the test "
-                "unit that stands for it (EN 10204:2004, 3.1)."
-            ),
-        },
+        "compliance": _compliance(p, grade, chemistry["outside_limits"]),
     }
 
 
-def _v(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.4g}" if isinstance(value, float) else str(value)
-    return html.escape(f"{text} {unit}".strip())
-
-
-def _rows(pairs: list[tuple[str, str]]) -> str:
-    return "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in pairs)
-
-
-def certificate_html(data: dict[str, Any]) -> str:
-    """The certificate as a self-contained, printable HTML page."""
-    c, prod, chem = data["certificate"], data["product"], data["chemistry"]
-    hard, kv, ut, dc = (
-        data["hardness"],
-        data["charpy"],
-        data["ultrasonic"],
-        data["delivery_condition"],
-    )
-    els = chem["elements_pct"]
-    chem_head = "".join(f"<th>{e}</th>" for e in els) + "<th>CEV</th><th>RE</th>"
-    chem_vals = "".join(f"<td>{_v(v)}</td>" for v in els.values())
-    chem_vals += f"<td>{_v(chem['cev'])}</td><td>{_v(chem['re_pct'])}</td>"
-    s = hard["surface"]
-    hard_rows = [
-        (
-            "Surface hardness",
-            f"{_v(s['value_hbw'], 'HBW')} at {_v(s['position'])} "
-            f"(spec {_v(s['spec_min_hbw'])}–{_v(s['spec_max_hbw'])} HBW)",
+def _compliance(p: pd.Series, grade: str, outside: list[str]) -> dict[str, Any]:
+    """The statement: compliance with the order for a prime plate; with the grade it was
+    released as for a downgraded one; the heat-analysis deviations where there are any."""
+    unit = "(EN 10204:2004, 3.1)"
+    if str(p["disposition"]) == "prime":
+        complies = "" if outside else " and complies with its requirements"
+        text = (
+            "We hereby certify that the product described above has been manufactured, "
+            f"inspected and tested in accordance with the order{complies}; the results above "
+            f"are from specific inspection of the test unit that stands for it {unit}."
         )
-    ]
-    if "centre" in hard:
-        ce = hard["centre"]
-        hard_rows.append(
-            (
-                "Mid-thickness hardness",
-                f"{_v(ce['value_hbw'], 'HBW')} (min {_v(ce['spec_min_hbw'], 'HBW')})",
-            )
+    else:
+        reason = p["reason"] if isinstance(p["reason"], str) and p["reason"] else "not given"
+        text = (
+            f"Downgraded material (reason {reason}), not delivered against order "
+            f"{p['order_id']}'s requirements. We hereby certify that the product described "
+            f"above has been inspected and tested and is released as {grade}; the results "
+            f"above are from specific inspection of the test unit that stands for it {unit}."
         )
-    hard_rows.append(
-        ("Test unit", f"lot {_v(hard['lot_id'])}, test plate {_v(hard['test_plate'])}")
-    )
-    singles = ", ".join(_v(x) for x in kv["individual_j"]) or "–"
-    kv_rows = [
-        ("Specimen", f"{_v(kv['position'])} at {_v(kv['temperature_c'], '°C')}"),
-        ("Individual values", f"{singles} J"),
-        ("Average", f"{_v(kv['average_j'], 'J')} (min {_v(kv['spec_min_average_j'], 'J')})"),
-        ("Test unit", f"lot {_v(kv['lot_id'])}, test plate {_v(kv['test_plate'])}"),
-    ]
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Inspection certificate {html.escape(c["number"])}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
-h1 {{ font-size: 1.4rem; border-bottom: 3px solid #264653; padding-bottom: .4rem; }}
-h2 {{ font-size: 1.05rem; color: #264653; margin-top: 1.4rem; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; font-size: .9rem; }}
-th {{ background: #f1f3f5; width: 16rem; }}
-.chem th, .chem td {{ width: auto; text-align: center; }}
-.statement {{ background: #e9f5f3; padding: .8rem; border-left: 4px solid #2a9d8f; }}
-.small {{ color: #666; font-size: .8rem; }}
-</style></head><body>
-<h1>{html.escape(c["type"])}<br>No. {html.escape(c["number"])}</h1>
-<table>{
-        _rows(
-            [
-                ("Manufacturer", _v(data["manufacturer"]["name"])),
-                ("Works / scenario", _v(data["manufacturer"]["works"])),
-                ("Date", _v(c["date"])),
-                ("Order", _v(data["order"]["order_id"])),
-                ("Grade ordered", _v(data["order"]["grade_ordered"])),
-            ]
+    if outside:
+        text += (
+            " The heat analysis is outside the GB/T 24186 limits stated above ("
+            + "; ".join(outside)
+            + "): the product does not comply with the standard in this respect."
         )
-    }</table>
-<h2>Product</h2>
-<table>{
-        _rows(
-            [
-                ("Description", _v(prod["description"])),
-                ("Standard", _v(prod["standard"])),
-                ("Grade", _v(prod["grade"])),
-                ("Plate", _v(prod["plate_id"])),
-                ("Heat / slab", f"{_v(prod['heat_id'])} / {_v(prod['slab_id'])}"),
-                (
-                    "Dimensions",
-                    f"{_v(prod['thickness_mm'])} × {_v(prod['width_mm'])} × "
-                    f"{_v(prod['length_mm'])} mm",
-                ),
-                ("Mass", _v(prod["mass_t"], "t")),
-                ("Quantity", _v(prod["quantity"])),
-            ]
-        )
-    }</table>
-<h2>Chemical composition — {_v(chem["analysis"])}, heat {_v(chem["heat_id"])}</h2>
-<table class="chem"><tr>{chem_head}</tr><tr>{chem_vals}</tr></table>
-<h2>Hardness — {_v(hard["method"])}</h2>
-<table>{_rows(hard_rows)}</table>
-<h2>Impact test — {_v(kv["method"])}</h2>
-<table>{_rows(kv_rows)}</table>
-<h2>Ultrasonic testing</h2>
-<table>{
-        _rows(
-            [
-                ("Standard", _v(ut["standard"])),
-                ("Class ordered", _v(ut["class_ordered"])),
-                (
-                    "Body / edge class met",
-                    f"{_v(ut['body_class_met'])} / {_v(ut['edge_class_met'])}",
-                ),
-                ("Result", _v(ut["result"])),
-            ]
-        )
-    }</table>
-<h2>Delivery condition</h2>
-<table>{
-        _rows(
-            [
-                ("Condition", _v(dc["condition"])),
-                ("Austenitising", _v(dc["austenitising_c"], "°C")),
-                ("Tempering", f"{_v(dc['temper_temp_c'], '°C')}, {_v(dc['temper_min'], 'min')}"),
-                ("Heat-treatment batch", _v(dc["ht_batch_id"])),
-                ("Cutting", _v(dc["cutting_method"])),
-                ("Flatness", _v(data["flatness"]["value_mm_per_m"], "mm/m")),
-            ]
-        )
-    }</table>
-<h2>Statement of compliance</h2>
-<p class="statement">{html.escape(data["compliance"]["statement"])}</p>
-<p>{html.escape(c["issued_by"])}</p>
-<p class="small">Generated by {html.escape(c["source"]["generator"])} from run
-{html.escape(c["source"]["run"])} (seed {_v(c["source"]["seed"])}). Synthetic data.</p>
-</body></html>
-"""
+    return {"compliant": not outside, "statement": text}
 
 
 def write_certificate(
-    run_dir: RunLike, plate_id: str, out_dir: str | Path | None = None
+    run_dir: RunLike,
+    plate_id: str,
+    out_dir: str | Path | None = None,
+    inspector: str = INSPECTOR,
 ) -> tuple[Path, Path]:
-    """Write the EN 10204 3.1 certificate of a prime plate as HTML and JSON.
+    """Write the EN 10204 3.1 certificate of a released plate as HTML and JSON.
 
     Default folder: ``RUN/certificates/``. Returns ``(html_path, json_path)``; raises
-    :class:`AnalysisError` for an unknown plate or one not released as prime.
+    :class:`AnalysisError` for an unknown plate or one scrapped or still in progress.
     """
     run = as_run(run_dir)
-    data = certificate_data(run, plate_id)
+    data = certificate_data(run, plate_id, inspector)
     folder = Path(out_dir) if out_dir is not None else run.path / "certificates"
     stem = f"cert-{plate_id}"
     html_path, json_path = folder / f"{stem}.html", folder / f"{stem}.json"

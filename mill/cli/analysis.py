@@ -31,7 +31,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_certificate(args: argparse.Namespace) -> int:
-    paths = _analysis("write_certificate")(args.run, args.plate_id, args.out)
+    paths = _analysis("write_certificate")(args.run, args.plate_id, args.out, args.inspector)
     for p in paths:
         print(f"certificate: {p}")
     return 0
@@ -89,9 +89,15 @@ def add_parsers(sub: Any) -> None:
         "certificate",
         help="write an EN 10204 3.1 certificate for a plate",
         description="Write an EN 10204 type 3.1 inspection certificate "
-        "(HTML and JSON) for a plate released as prime.",
+        "(HTML and JSON) for a plate released as prime, or downgraded (as the grade it was "
+        "released as).",
     )
     cert.add_argument("plate_id")
     cert.add_argument("--run", required=True, help="run folder")
     cert.add_argument("--out", help="folder for the certificate files (default RUN/certificates)")
+    cert.add_argument(
+        "--inspector",
+        default="Q. A. Inspector (synthetic), quality department",
+        help="the authorised inspection representative the certificate names",
+    )
     cert.set_defaults(func=cmd_certificate)

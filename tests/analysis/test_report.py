@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from synthetic_run import A, C
+from synthetic_run import A, B, C, D
 
 from mill.analysis import (
     AnalysisError,
@@ -113,7 +113,17 @@ def test_certificate_values_equal_the_trace(sim: Run, tmp_path: Path) -> None:
     assert data["ultrasonic"]["class_ordered"] == str(plate["ut_class_ordered"])
     assert data["ultrasonic"]["body_class_met"] == str(plate["ut_body_class"])
     assert data["delivery_condition"]["temper_temp_c"] == pytest.approx(plate["temper_temp_c"])
-    assert data["compliance"]["compliant"] is True
+    # compliant unless the heat analysis is outside a GB/T 24186 limit the certificate states
+    chem = data["chemistry"]
+    values = {**chem["elements_pct"], "CEV": chem["cev"]}
+    outside = [
+        el
+        for el, lim in chem["limits"].items()
+        if (lim["max"] is not None and values[el] > lim["max"])
+        or (lim["min"] is not None and values[el] < lim["min"])
+    ]
+    assert [s.split()[0] for s in chem["outside_limits"]] == outside
+    assert data["compliance"]["compliant"] is (not outside)
     assert pd.Timestamp(data["certificate"]["date"]) == plate["done_iso"]
     assert "EN 10204" in html_path.read_text(encoding="utf-8")
 
@@ -128,17 +138,20 @@ def test_certificate_on_known_plate(syn_dir: Path) -> None:
     assert data["chemistry"]["elements_pct"]["C"] == 0.18
 
 
-def test_certificate_refuses_non_prime(syn: Run, tmp_path: Path) -> None:
-    with pytest.raises(AnalysisError, match="not released as prime"):
-        write_certificate(syn, C, tmp_path)
+def test_certificate_refuses_scrap_and_wip(syn: Run, tmp_path: Path) -> None:
+    """A scrapped plate (B) or one in progress (D) gets no certificate; a downgraded one does
+    (tests/analysis/test_certificate_reader.py)."""
+    for plate in (B, D):
+        with pytest.raises(AnalysisError, match="not released as prime or downgraded"):
+            write_certificate(syn, plate, tmp_path)
     with pytest.raises(AnalysisError, match="unknown"):
         write_certificate(syn, "H000001-S09-M1-P1", tmp_path)
     assert not list(tmp_path.iterdir())
 
 
 def test_cli_user_errors(syn_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["certificate", C, "--run", str(syn_dir)]) == 2
-    assert "not released as prime" in capsys.readouterr().err
+    assert main(["certificate", B, "--run", str(syn_dir)]) == 2
+    assert "not released as prime or downgraded" in capsys.readouterr().err
     assert main(["trace", "H000001", "--run", str(syn_dir / "nope")]) == 2
     assert main(["trace", C, "--run", str(syn_dir)]) == 0
     assert "cast from H000001" in capsys.readouterr().out

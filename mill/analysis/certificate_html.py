@@ -1,0 +1,261 @@
+"""The EN 10204 3.1 certificate as a printable HTML page (from ``certificate_data``'s dict).
+
+Numbers are printed as a receiving inspector reads them: dimensions in whole millimetres
+(thickness to 0.1 mm), mass to the kilogram, each element to the decimals its limits use,
+hardness to 1 HBW and impact energy to 1 J; the chemistry table is split in two rows of elements
+so it fits an A4 page.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from mill.analysis.specification import CHEMISTRY_DECIMALS
+
+__all__ = ["certificate_html", "number"]
+
+_CHEM_ROWS = (("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo"),
+              ("Cu", "Ti", "B", "Al", "N", "CEV", "CET", "Pcm", "RE"))  # fmt: skip
+
+
+def number(value: Any, decimals: int = 0, unit: str = "") -> str:
+    """``value`` fixed-point with ``decimals`` and thousands separators (never ``1e+04``);
+    ``–`` where there is none."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = f"{value:,.{decimals}f}"
+    return html.escape(f"{text} {unit}".strip())
+
+
+def _thickness(value: Any) -> str:
+    if value is None:
+        return "–"
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    return "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in pairs)
+
+
+def _chemistry(chem: dict[str, Any]) -> str:
+    values = {**chem["elements_pct"], "CEV": chem["cev"], "CET": chem["cet"],
+              "Pcm": chem["pcm"], "RE": chem["re_pct"]}  # fmt: skip
+    limits = chem["limits"]
+    outside = {s.split()[0] for s in chem["outside_limits"]}
+    tables = []
+    for row in _CHEM_ROWS:
+        head = "".join(f"<th>{e}</th>" for e in row)
+        vals, mins, maxs = [], [], []
+        for e in row:
+            dp = CHEMISTRY_DECIMALS.get(e, 3)
+            cls = " class='bad'" if e in outside else ""
+            vals.append(f"<td{cls}>{number(values.get(e), dp)}</td>")
+            lim = limits.get(e, {})
+            mins.append(
+                f"<td>{number(lim.get('min'), dp) if lim.get('min') is not None else ''}</td>"
+            )
+            maxs.append(
+                f"<td>{number(lim.get('max'), dp) if lim.get('max') is not None else ''}</td>"
+            )
+        tables.append(
+            f"<table class='chem'><tr><th class='rowhead'>wt %</th>{head}</tr>"
+            f"<tr><th class='rowhead'>heat analysis</th>{''.join(vals)}</tr>"
+            f"<tr><th class='rowhead'>min</th>{''.join(mins)}</tr>"
+            f"<tr><th class='rowhead'>max</th>{''.join(maxs)}</tr></table>"
+        )
+    note = (
+        f"Limits: {html.escape(chem['limits_standard'])}; {html.escape(chem['cev_formula'])}. "
+        "RE (Ce + La) is a producer's option, not a specified element."
+    )
+    return "".join(tables) + f"<p class='small'>{note}</p>"
+
+
+def _hardness(hard: dict[str, Any]) -> list[tuple[str, str]]:
+    s = hard["surface"]
+    rows = [
+        (
+            "Surface hardness",
+            f"{number(s['value_hbw'], 0, 'HBW')} at {number(s['position'])} "
+            f"(required {number(s['spec_min_hbw'])}–{number(s['spec_max_hbw'])} HBW)",
+        )
+    ]
+    if "centre" in hard:
+        ce = hard["centre"]
+        rows.append(
+            (
+                "Mid-thickness hardness",
+                f"{number(ce['value_hbw'], 0, 'HBW')} "
+                f"(required min {number(ce['spec_min_hbw'], 0, 'HBW')})",
+            )
+        )
+    rows.append(
+        ("Test unit", f"lot {number(hard['lot_id'])}, test plate {number(hard['test_plate'])}")
+    )
+    return rows
+
+
+def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
+    spec = kv["specimen"]
+    single_min = kv["spec_min_single_j"]
+    singles = []
+    for v in kv["individual_j"]:
+        low = single_min is not None and v is not None and round(v) < round(single_min)
+        singles.append(f"<span class='bad'>{number(v)}</span>" if low else number(v))
+    return [
+        (
+            "Specimen",
+            f"{number(spec['size'])}, {number(kv['position'])}, from "
+            f"{_thickness(spec['from_thickness_mm'])} mm plate; {number(spec['standard'])}",
+        ),
+        ("Test temperature", number(kv["temperature_c"], 0, "°C")),
+        ("Individual values", (", ".join(singles) or "–") + " J"),
+        ("Average", number(kv["average_j"], 0, "J")),
+        (
+            "Required",
+            f"average ≥ {number(kv['spec_min_average_j'], 0, 'J')}, single value ≥ "
+            f"{number(single_min, 0, 'J')} ({number(kv['single_value_rule'])})",
+        ),
+        ("Basis", number(kv["energy_basis"])),
+        ("Test unit", f"lot {number(kv['lot_id'])}, test plate {number(kv['test_plate'])}"),
+    ]
+
+
+def certificate_html(data: dict[str, Any]) -> str:
+    """The certificate as a self-contained, printable HTML page."""
+    c, prod, order = data["certificate"], data["product"], data["order"]
+    ut, dc, refs = data["ultrasonic"], data["delivery_condition"], data["references"]
+    grade = prod["grade"] + (
+        f" (impact quality {prod['impact_quality']})" if prod["impact_quality"] else ""
+    )
+    released = prod["released_as"] + (f", reason {prod['reason']}" if prod["reason"] else "")
+    flat = data["flatness"]
+    compliance = data["compliance"]
+    head_rows = [
+        ("Manufacturer", number(data["manufacturer"]["name"])),
+        ("Works / scenario", number(data["manufacturer"]["works"])),
+        ("Date", number(c["date"])),
+        ("Order", number(order["order_id"])),
+        ("Grade ordered", number(order["grade_ordered"])),
+    ]
+    for key, label in (("customer", "Customer"), ("customer_po", "Customer order"),
+                       ("customer_item", "Customer order item")):  # fmt: skip
+        if order.get(key):
+            head_rows.append((label, number(order[key])))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Inspection certificate {html.escape(c["number"])}</title>
+<style>
+@page {{ size: A4; margin: 14mm; }}
+body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 1.5rem auto; color: #222; }}
+h1 {{ font-size: 1.3rem; border-bottom: 3px solid #264653; padding-bottom: .4rem; }}
+h2 {{ font-size: 1rem; color: #264653; margin: 1.2rem 0 .3rem; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: .3rem; }}
+th, td {{ border: 1px solid #ccc; padding: .25rem .45rem; text-align: left; font-size: .85rem; }}
+th {{ background: #f1f3f5; width: 13rem; font-weight: 600; }}
+table.chem {{ table-layout: fixed; }}
+.chem th, .chem td {{ width: auto; text-align: center; padding: .2rem .1rem; font-size: .8rem; }}
+.chem th.rowhead {{ width: 7rem; text-align: left; padding-left: .4rem; }}
+.bad {{ color: #c1121f; font-weight: 600; }}
+.statement {{ background: #e9f5f3; padding: .7rem; border-left: 4px solid #2a9d8f; }}
+.statement.bad {{ background: #fdecea; border-left-color: #c1121f; font-weight: normal; }}
+.small {{ color: #555; font-size: .78rem; }}
+.sign td {{ height: 2.2rem; }}
+</style></head><body>
+<h1>{html.escape(c["type"])}<br>No. {html.escape(c["number"])}</h1>
+<table>{_rows(head_rows)}</table>
+<h2>Product</h2>
+<table>{
+        _rows(
+            [
+                ("Description", number(prod["description"])),
+                ("Standard", number(prod["standard"])),
+                ("Grade", number(grade)),
+                ("Released as", number(released)),
+                ("Plate", number(prod["plate_id"])),
+                ("Heat / slab", f"{number(prod['heat_id'])} / {number(prod['slab_id'])}"),
+                (
+                    "Dimensions",
+                    f"{_thickness(prod['thickness_mm'])} × {number(prod['width_mm'])} × "
+                    f"{number(prod['length_mm'])} mm",
+                ),
+                ("Mass", number(prod["mass_t"], 3, "t")),
+                ("Quantity", number(prod["quantity"])),
+            ]
+        )
+    }</table>
+<h2>Chemical composition — {number(data["chemistry"]["analysis"])}, heat {
+        number(data["chemistry"]["heat_id"])
+    }</h2>
+{_chemistry(data["chemistry"])}
+<h2>Hardness — {number(data["hardness"]["method"])}</h2>
+<table>{_rows(_hardness(data["hardness"]))}</table>
+<h2>Impact test — {number(data["charpy"]["method"])}</h2>
+<table>{_rows(_charpy(data["charpy"]))}</table>
+<h2>Ultrasonic testing</h2>
+<table>{
+        _rows(
+            [
+                ("Standard", number(ut["standard"])),
+                ("Class ordered", number(ut["class_ordered"])),
+                (
+                    "Body / edge class found",
+                    f"{number(ut['body_class_met'])} / {number(ut['edge_class_met'])}",
+                ),
+                ("Result", number(ut["result"])),
+            ]
+        )
+    }</table>
+<h2>Dimensions, surface and marking</h2>
+<table>{
+        _rows(
+            [
+                ("Tolerances", number(refs["dimensions"])),
+                (
+                    "Flatness",
+                    f"{number(flat['value_mm_per_m'], 1, 'mm/m')} measured "
+                    f"(tolerance {number(flat['tolerance_mm_per_m'], 1, 'mm/m')}); "
+                    f"{number(refs['flatness'])}",
+                ),
+                ("Surface quality", number(refs["surface"])),
+                ("Marking", number(refs["marking"])),
+            ]
+        )
+    }</table>
+<h2>Delivery condition</h2>
+<table>{
+        _rows(
+            [
+                ("Condition", number(dc["condition"])),
+                ("Austenitising", number(dc["austenitising_c"], 0, "°C")),
+                (
+                    "Tempering",
+                    f"{number(dc['temper_temp_c'], 0, '°C')}, {number(dc['temper_min'], 0, 'min')}",
+                ),
+                ("Heat-treatment batch", number(dc["ht_batch_id"])),
+                ("Cutting", number(dc["cutting_method"])),
+            ]
+        )
+    }</table>
+<h2>Statement of compliance</h2>
+<p class="statement{"" if compliance["compliant"] else " bad"}">{
+        html.escape(compliance["statement"])
+    }</p>
+<table class="sign">{
+        _rows(
+            [
+                ("Authorised inspection representative", number(c["inspection_representative"])),
+                ("Capacity", number(c["issued_by"])),
+                ("Date", number(c["date"])),
+                ("Signature / stamp", ""),
+            ]
+        )
+    }</table>
+<p class="small">Generated by {html.escape(c["source"]["generator"])} from run
+{html.escape(c["source"]["run"])} (seed {html.escape(str(c["source"]["seed"]))}).
+Synthetic data.</p>
+</body></html>
+"""

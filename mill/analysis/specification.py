@@ -1,0 +1,114 @@
+"""What the product standard and the test standards require, as a certificate states it.
+
+Sources (shared reference/domain.md §2.1, §2.2, §6): GB/T 24186-2022 Table 2 (heat analysis
+maxima of the standard grades) and Table 3 (the D/E low-temperature qualities: tighter C, P,
+S, Mo, Als and a CEV maximum by thickness). NM500's Table 2 row is marked "verify" there and no
+NM500 D/E CEV maximum was found, so none is stated. A plate Charpy-tested at −40 °C is of the
+E quality, at −20 °C of the D quality (GB/T 24186: KV2 ≥ 24 J at −20/−40 °C).
+
+Charpy specimen size (assumption, cited): ISO 148-1 sub-size specimens of 7.5 and 5 mm width
+for plate too thin for a 10 mm specimen, with the required energy reduced in proportion to the
+width, as EN 10025-1/-2 and GB/T 1591 do (10 mm from 12 mm plate, 7.5 mm from 8 mm, 5 mm from
+6 mm; no impact test below 6 mm). One single value may fall below the required average, not
+below 70 % of it (EN 10025-2; domain.md §2.2, SSAB practice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CHEMISTRY_DECIMALS",
+    "SINGLE_VALUE_FRACTION",
+    "TOLERANCES",
+    "charpy_specimen",
+    "chemistry_limits",
+    "impact_quality",
+]
+
+#: Decimals a certificate gives each element (heat analysis, wt %).
+CHEMISTRY_DECIMALS: dict[str, int] = {
+    "C": 3, "Si": 2, "Mn": 2, "P": 3, "S": 3, "Cr": 2, "Ni": 2, "Mo": 2, "Cu": 2, "Ti": 3,
+    "B": 4, "Al": 3, "N": 4, "CEV": 2, "CET": 2, "Pcm": 2, "RE": 4,
+}  # fmt: skip
+
+#: GB/T 24186-2022 Table 2, maxima (wt %) of the standard grades; B a window, Als a minimum.
+_ELEMENTS_2 = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Ti")
+_TABLE_2: dict[str, dict[str, float]] = {
+    grade: dict(zip(_ELEMENTS_2, maxima, strict=True))
+    for grade, maxima in {
+        "NM400": (0.30, 0.70, 1.60, 0.025, 0.010, 1.20, 0.70, 0.50, 0.05),
+        "NM450": (0.35, 0.70, 1.70, 0.025, 0.010, 1.40, 0.80, 0.55, 0.05),
+        "NM500": (0.38, 0.70, 1.70, 0.020, 0.010, 1.50, 1.00, 0.65, 0.05),
+        "NM600": (0.45, 0.70, 1.90, 0.020, 0.010, 1.60, 2.00, 0.80, 0.05),
+    }.items()
+}
+_B_WINDOW = (0.0005, 0.006)
+_ALS_MIN = 0.010
+
+#: GB/T 24186-2022 Table 3 (D/E qualities): tighter maxima and CEV max (≤ 50 mm, > 50 mm).
+_TABLE_3: dict[str, dict[str, Any]] = {
+    "NM400": {"max": {"C": 0.25, "P": 0.020, "S": 0.005, "Mo": 0.60}, "als_min": 0.015,
+              "cev_max": (0.57, 0.67)},
+    "NM450": {"max": {"C": 0.30, "Ni": 1.00, "Mo": 0.60}, "cev_max": (0.59, 0.74)},
+    "NM600": {"max": {}, "cev_max": (0.84, 0.94)},
+}  # fmt: skip
+
+SINGLE_VALUE_FRACTION = 0.70
+
+#: The standards a receiving inspector checks the plate against besides the product standard.
+TOLERANCES: dict[str, str] = {
+    "dimensions": "EN 10029 (thickness class A; width, length) / GB/T 709",
+    "flatness": "EN 10029 flatness, with the tolerance stated in the flatness row",
+    "surface": "EN 10163-2 class A, subclass 3",
+    "marking": (
+        "hard-stamped and paint-stencilled: manufacturer, standard and grade, heat number, "
+        "plate number and test unit, inspection representative's stamp (EN 10021, "
+        "EN 10204 traceability between product and document)"
+    ),
+}
+
+
+def impact_quality(charpy_temp_c: float | None) -> str:
+    """The GB/T 24186 impact quality the plate was tested for: ``E`` (−40 °C), ``D`` (−20 °C)
+    or ``""`` (no low-temperature impact requirement)."""
+    if charpy_temp_c is None:
+        return ""
+    if charpy_temp_c <= -40:
+        return "E"
+    return "D" if charpy_temp_c <= -20 else ""
+
+
+def chemistry_limits(grade: str, quality: str, thickness_mm: float) -> dict[str, dict[str, Any]]:
+    """Element → ``{"min": ..., "max": ...}`` (wt %, ``None`` where none applies), with
+    ``CEV`` where GB/T 24186 gives one for this grade, quality and thickness."""
+    base = _TABLE_2.get(grade, {})
+    limits: dict[str, dict[str, Any]] = {el: {"min": None, "max": v} for el, v in base.items()}
+    if base:
+        limits["B"] = {"min": _B_WINDOW[0], "max": _B_WINDOW[1]}
+        limits["Al"] = {"min": _ALS_MIN, "max": None}
+    extra = _TABLE_3.get(grade) if quality in ("D", "E") else None
+    if extra:
+        for el, v in extra["max"].items():
+            limits.setdefault(el, {"min": None, "max": None})["max"] = v
+        if "als_min" in extra:
+            limits["Al"] = {"min": extra["als_min"], "max": None}
+        thin, thick = extra["cev_max"]
+        limits["CEV"] = {"min": None, "max": thin if thickness_mm <= 50 else thick}
+    return limits
+
+
+def charpy_specimen(thickness_mm: float) -> dict[str, Any]:
+    """The Charpy specimen a plate of this thickness gives: its width (mm), whether sub-size,
+    and the factor its required energy is reduced by; ``width_mm`` None below 6 mm."""
+    for lowest, width in ((12.0, 10.0), (8.0, 7.5), (6.0, 5.0)):
+        if thickness_mm >= lowest:
+            return {
+                "width_mm": width,
+                "size": f"10 × {width:g} × 55 mm" + (" (sub-size)" if width < 10 else ""),
+                "subsize": width < 10,
+                "energy_factor": width / 10.0,
+                "standard": "ISO 148-1; sub-size energy reduced in proportion (EN 10025-1/-2)",
+            }
+    return {"width_mm": None, "size": "none (plate under 6 mm)", "subsize": False,
+            "energy_factor": None, "standard": "no impact test under 6 mm"}  # fmt: skip
