@@ -203,7 +203,7 @@ class Measured:
     det: dict[str, tuple[str, float, bool]] = field(default_factory=dict)
     """Defect id → (found by, measured area mm², confirmed)."""
     scan: list[Any] = field(default_factory=list)
-    """The automated UT scan's indications."""
+    """The automated UT scan's indications, each as the manual re-check judged it."""
     nc_first: bool | None = None
     """The ground truth when first judged (a rejection is false if it was conforming then)."""
     curve: Any = None

@@ -53,9 +53,11 @@ def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events
                 d = plate.defects[i.true_defect_index]
                 det[d.defect_id] = ("manual_ut" if i.confirmed else "ut", i.area_mm2, i.confirmed)
     else:
-        confirmed = []
+        checked = confirmed = []
     plate.indications = confirmed
-    plate.measured.scan = scan
+    # every indication as the manual re-check left it (confirmed or dismissed): the record of
+    # false calls in defects.csv must agree with plates.csv's count of confirmed ones
+    plate.measured.scan = checked
     body, edge, level = ut_classes(confirmed, plate.thickness_mm, plate.width_mm, plate.length_mm)
     m = plate.measured
     m.ut_body, m.ut_edge, m.ut_level = body, edge, level
