@@ -251,6 +251,9 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
         "manufacturer": {"name": MANUFACTURER, "works": r.name},
         "order": {
             "order_id": _clean(p["order_id"]),
+            "customer": _clean(p.get("customer", "")),
+            "customer_po": _clean(p.get("customer_po", "")),
+            "customer_item": _clean(p.get("customer_item", "")),
             "grade_ordered": _clean(p["grade_ordered"]),
             "ut_class_ordered": _clean(p["ut_class_ordered"]),
         },

@@ -36,6 +36,10 @@ class Order:
     arrival_min: float
     due_min: float
     stock: bool = False
+    customer: str = ""
+    """Who ordered it, their order number and the line on it ("" for stock fill)."""
+    customer_po: str = ""
+    customer_item: str = ""
 
     @property
     def plate_mass_t(self) -> float:

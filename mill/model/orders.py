@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     "arrival_day",
     "due_day",
 )
+OPTIONAL_CSV_COLUMNS = ("customer", "customer_po", "customer_item")
+"""Columns an orders CSV may have: who ordered the plates (for the 3.1 certificate)."""
 
 
 def _index_spec(shares: dict[str, float]) -> Empirical:
@@ -101,7 +103,9 @@ class OrderGenerator:
             qty = max(1, round(self._quantity()))
             ut = self.ut[int(self._ut())]
             due = max(t, 0.0) + self._due() * 1440.0
-            out.append(Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due))
+            order = Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due)
+            order.customer, order.customer_po, order.customer_item = synthetic_customer(n)
+            out.append(order)
 
     def stock(self, key: tuple[str, bool], now: float) -> Order:
         """A stock-fill order line for a heat make-up (grade, heavy gauge): a standard
@@ -127,6 +131,17 @@ class OrderGenerator:
             math.inf,
             stock=True,
         )
+
+
+SYNTHETIC_CUSTOMERS = 25
+"""Generated orders are spread over this many synthetic customers (labelled assumption: a
+plate mill's wear-plate book has a few dozen regular buyers)."""
+
+
+def synthetic_customer(n: int) -> tuple[str, str, str]:
+    """(customer, purchase order, item) of generated order number ``n``: no random draw, so
+    the order stream and every other draw stay as they were."""
+    return f"Customer {1 + (7 * n) % SYNTHETIC_CUSTOMERS:02d}", f"PO-{n:06d}", "1"
 
 
 def read_orders_csv(path: str | Path, sc: Scenario) -> list[Order]:
@@ -196,4 +211,9 @@ def _row_to_order(row: dict[str, str], sc: Scenario) -> Order:
     oid = (row["order_id"] or "").strip()
     if not oid:
         raise ValueError("order_id: empty")
-    return Order(oid, grade, t, w, ln, int(qty), ut, arrival * 1440.0, due * 1440.0)
+    order = Order(oid, grade, t, w, ln, int(qty), ut, arrival * 1440.0, due * 1440.0)
+    # optional columns: who ordered it (shown on the 3.1 certificate)
+    order.customer = (row.get("customer") or "").strip()
+    order.customer_po = (row.get("customer_po") or "").strip()
+    order.customer_item = (row.get("customer_item") or "").strip()
+    return order

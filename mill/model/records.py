@@ -135,6 +135,9 @@ class Records:
             PlateRow(
                 plate_id=p.plate_id,
                 order_id=order.order_id,
+                customer=order.customer,
+                customer_po=order.customer_po,
+                customer_item=order.customer_item,
                 grade_ordered=order.grade,
                 grade_released=p.grade_released,
                 heat_id=heat.heat_id,

@@ -111,6 +111,15 @@ SLABS: tuple[Column, ...] = (
 PLATES: tuple[Column, ...] = (
     _c("plate_id", "", "string", "product plate HEAT-Snn-Mn-Pn (re-sized plates add R)"),
     _c("order_id", "", "string", "order the plate was made for (STOCK-... for stock fill)"),
+    _c(
+        "customer",
+        "",
+        "string",
+        "customer of the order (from the orders CSV, or synthetic "
+        "for generated orders; empty for stock fill)",
+    ),
+    _c("customer_po", "", "string", "the customer's purchase order number"),
+    _c("customer_item", "", "string", "the item (line) of that purchase order"),
     _c("grade_ordered", "", "category", "grade on the order"),
     _c("grade_released", "", "category", "grade the plate was released as (empty if not)"),
     _c("heat_id", "", "string", "heat"),

@@ -73,6 +73,10 @@ def _order_columns(c: Ctx) -> None:
     _eq(c.p["ut_class_ordered"], c.order["ut_class"])
     _eq(c.p["order_arrival_min"], c.order_num("arrival_day") * 1440.0, 1e-3)
     _eq(c.p["due_min"], c.order_num("due_day") * 1440.0, 1e-3)
+    # the hand plant's orders CSV has no customer columns: those cells stay empty
+    for col in ("customer", "customer_po", "customer_item"):
+        assert col not in c.orders.columns
+        assert c.p[col].isna().all() or (c.p[col].fillna("") == "").all()
 
 
 def _grade_released(c: Ctx) -> None:
@@ -281,7 +285,11 @@ def _times(c: Ctx) -> None:
 CHECKS: dict[str, tuple[Callable[[Ctx], None], ...]] = {}
 for fn, cols in (
     (_lineage, "mother_id slab_id heat_id"),
-    (_order_columns, "order_id grade_ordered ut_class_ordered order_arrival_min due_min"),
+    (
+        _order_columns,
+        "order_id customer customer_po customer_item grade_ordered ut_class_ordered "
+        "order_arrival_min due_min",
+    ),
     (_grade_released, "grade_released disposition reason"),
     (_sequence, "sequence_id seq_position charge cast_min"),
     (_ht_batch, "ht_batch_id"),
