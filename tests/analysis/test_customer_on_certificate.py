@@ -39,7 +39,9 @@ def test_orders_csv_customers_reach_plates_and_certificates(tmp_path: Path) -> N
     order = certificate_data(run, prime["plate_id"])["order"]
     row = orders.set_index("order_id").loc[prime["order_id"]]
     assert (order["customer"], order["customer_po"], order["customer_item"]) == (
-        row["customer"], row["customer_po"], "20"
+        row["customer"],
+        row["customer_po"],
+        "20",
     )
 
 
