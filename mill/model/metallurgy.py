@@ -15,6 +15,7 @@ import numpy as np
 from mill.model.entities import Heat, Mother, Plate, Slab, Truth
 from mill.quality import chemistry as qchem
 from mill.quality import defects as qdef
+from mill.quality.cleanliness import upper_shelf_inclusion_factor
 from mill.quality.conversion import hv_to_hbw
 from mill.quality.cutting import cut_edge_defects, required_preheat_c
 from mill.quality.detection import UTSettings
@@ -24,7 +25,7 @@ from mill.quality.quench import (
     cooling_rate_c_per_s,
     grossmann_severity_per_in,
 )
-from mill.quality.rare_earth import inclusion_population
+from mill.quality.rare_earth import excess_fraction, inclusion_population
 from mill.quality.temper import (
     equivalent_hours,
     hj_constant,
@@ -253,12 +254,21 @@ class Metallurgy:
 
     def toughness(self, plate: Plate) -> None:
         """The plate's true Charpy transition curve and its energy at the test temperature."""
-        inc = plate.mother.slab.heat.inclusions
+        slab = plate.mother.slab
+        heat, inc = slab.heat, slab.heat.inclusions
+        chem = heat.chemistry
+        us_factor = upper_shelf_inclusion_factor(  # the plate's own inclusion population
+            chem.get("S", 0.0),
+            chem.get("Mn", 0.0),
+            inc.globular_fraction,
+            slab.thickness_mm / plate.thickness_mm,
+            excess_fraction(heat.re_pct),
+        )
         curve = transition_curve(
             plate.truth.hbw_quarter,
             plate.temper_temp_c,
             inc.toughness_t50_shift_c,
-            inc.upper_shelf_factor,
+            us_factor,
             bainite_fraction=1.0 - plate.truth.fm_quarter,
         )
         test_t = self.sc.grades[plate.order.grade].charpy_temp_c

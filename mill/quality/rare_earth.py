@@ -61,7 +61,9 @@ class InclusionPopulation:
         not elongate in rolling (MnS stringers do).
     clustered: True when RE is far above the window (RE clusters, more and larger inclusions).
     toughness_t50_shift_c: shift of the Charpy T50 (negative = better).
-    upper_shelf_factor: multiplies the Charpy upper shelf.
+    upper_shelf_factor: the heat-level upper-shelf multiplier of this interpolation; the
+        simulation's Charpy curve takes its upper shelf from the plate's own inclusion
+        population instead (cleanliness.upper_shelf_inclusion_factor, issue 11.3).
     """
 
     rate_factor: float
