@@ -17,8 +17,8 @@ is printed with the range.
 
 Usage::
 
-    python benchmarks/experiment_scaling.py                      # 8 replications, 4 days
-    python benchmarks/experiment_scaling.py --replications 4 --days 2 --repeat 1
+    python benchmarks/experiment_scaling.py                      # 4 replications, 16 days
+    python benchmarks/experiment_scaling.py --replications 6 --days 4 --repeat 3
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ def measure(replications: int, days: float, workers: int, dask: str | None) -> t
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--replications", type=int, default=8, help="replications per alternative")
-    ap.add_argument("--days", type=float, default=4.0, help="simulated days per run")
-    ap.add_argument("--repeat", type=int, default=3, help="measurements of each executor")
+    ap.add_argument("--replications", type=int, default=4, help="replications per alternative")
+    ap.add_argument("--days", type=float, default=16.0, help="simulated days per run")
+    ap.add_argument("--repeat", type=int, default=2, help="measurements of each executor")
     args = ap.parse_args()
     runs = 2 * args.replications
     print(f"experiment: {STUDY.name}, 2 alternatives × {args.replications} replications "
