@@ -60,8 +60,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="measurements of each executor")
     args = ap.parse_args()
     runs = 2 * args.replications
-    print(f"experiment: {STUDY.name}, 2 alternatives × {args.replications} replications "
-          f"= {runs} runs of {args.days:g} simulated days; {args.repeat} measurement(s) each")  # fmt: skip
+    print(
+        f"experiment: {STUDY.name}, 2 alternatives × {args.replications} replications = {runs} "
+        f"runs of {args.days:g} simulated days; {args.repeat} measurement(s) each"
+    )
     setups = (("1 worker", 1, None), ("2 processes", 2, None), ("Dask 2 workers", 2, "local"))
     walls: dict[str, list[float]] = {name: [] for name, _, _ in setups}
     overheads: dict[str, list[float]] = {name: [] for name, _, _ in setups}
