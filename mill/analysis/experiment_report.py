@@ -7,7 +7,6 @@ in one file with its images embedded (base64 PNG), like the run report (:mod:`re
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import math
@@ -16,15 +15,14 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from mill.analysis.experiment_compare import default_kpis, verdict
 from mill.analysis.experiment_load import TABLE_FILES, Experiment, ExperimentLike, as_experiment
 from mill.analysis.experiment_plots import plot_factor_effect, plot_kpi_by_point
-from mill.analysis.load import AnalysisError
-from mill.analysis.report import REPORT_CSS, figure_png
+from mill.analysis.load import AnalysisError, write_file
+from mill.analysis.report import REPORT_CSS, figure_html
 
 __all__ = ["PLOTTED_KPIS", "experiment_report_html", "write_experiment_report"]
 
@@ -87,18 +85,6 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
                 cells.append(f"<td>{cell}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><tr>{th}</tr>{''.join(body)}</table>"
-
-
-def _figure(make: Callable[[], Figure], caption: str) -> str:
-    try:
-        data = figure_png(make())
-    except Exception as exc:  # a plot that cannot be drawn must not sink the whole report
-        plt.close("all")
-        return f"<p class='bad'>plot not drawn: {html.escape(str(exc))}</p>"
-    return (
-        f"<figure><img alt='{html.escape(caption[:60])}' src='data:image/png;base64,{data}'>"
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-    )
 
 
 def _design(e: Experiment) -> str:
@@ -296,10 +282,10 @@ def experiment_report_html(exp: ExperimentLike) -> str:
         f"{_num(m.get('wall_time_s'), 1)} s · scenario "
         f"<code>{html.escape(str(m.get('scenario_file', '?')))}</code>"
     )
-    figures = [_figure(_by_point(e, k), _BY_POINT_CAPTION.format(kpi=k)) for k in plotted]
+    figures = [figure_html(_by_point(e, k), _BY_POINT_CAPTION.format(kpi=k)) for k in plotted]
     for factor in e.factors:
         figures += [
-            _figure(_effect(e, k, factor), _EFFECT_CAPTION.format(kpi=k, factor=factor))
+            figure_html(_effect(e, k, factor), _EFFECT_CAPTION.format(kpi=k, factor=factor))
             for k in plotted[:2]
         ]
     all_table = _means(e, e.kpis)
@@ -342,14 +328,5 @@ def write_experiment_report(exp: ExperimentLike, out: str | Path | None = None) 
     own = {(e.path / f).resolve() for f in (*TABLE_FILES, "manifest.json", "experiment.toml")}
     if path.resolve() in own:
         raise AnalysisError(f"refusing to write {path}: it is a file of the experiment itself")
-    text = experiment_report_html(e)
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise AnalysisError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_file(path, experiment_report_html(e))
     return path

@@ -99,7 +99,8 @@ def _table(frame: pd.DataFrame, digits: int = 1) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _figure(make: Callable[[], Figure], caption: str) -> str:
+def figure_html(make: Callable[[], Figure], caption: str) -> str:
+    """A plot as an embedded PNG with its caption; a plot that fails says so in place."""
     try:
         data = figure_png(make())
     except Exception as exc:  # a plot that cannot be drawn must not sink the whole report
@@ -201,27 +202,27 @@ def report_html(run: RunLike) -> str:
         _tiles(r),
         _kpi_table(r),
         "<h2>Yield</h2>",
-        _figure(
+        figure_html(
             lambda: plots.plot_yield_waterfall(r),
             "Where the tonnes went, from liquid steel to prime plate, over the whole run; "
             "grey bars are material still in process at the end.",
         ),
         _table(yield_waterfall(r).set_index("step")),
         "<h2>Defects</h2>",
-        _figure(
+        figure_html(
             lambda: plots.plot_pareto(r),
             "True defects by mechanism (ground truth); the dark tick marks how many an "
             "inspection found.",
         ),
         _table(defect_pareto(r)),
-        _figure(
+        figure_html(
             lambda: plots.plot_origin_detection(r),
             "Stage where defects were born (rows) against where they were caught (columns).",
         ),
         "<h3>Truth vs inspection call</h3>",
         _table(detection_confusion(r)),
         _table(origin_vs_detection(r)),
-        _figure(
+        figure_html(
             lambda: quality_plots.plot_defect_map(r),
             "UT defect map of the plate with the most missed defects: filled = detected, "
             "red ring = missed, triangle = false call; orange band = EN 10160 edge zone.",
@@ -234,28 +235,30 @@ def report_html(run: RunLike) -> str:
         _table(disposition_reasons(r), 2),
         _rework(r),
         "<h2>Properties against specification</h2>",
-        _figure(
+        figure_html(
             lambda: quality_plots.plot_hardness(r),
             "Brinell hardness by grade with the specification window shaded.",
         ),
-        _figure(
+        figure_html(
             lambda: quality_plots.plot_charpy(r),
             "Charpy V impact energy by grade at the test temperature; the line is the "
             "minimum average.",
         ),
         _table(spec_compliance(r), 2),
         "<h2>Flow</h2>",
-        _figure(
+        figure_html(
             lambda: plots.plot_wip_throughput(r),
             "Work in process by stage and released throughput over time (warm-up shaded).",
         ),
-        _figure(lambda: plots.plot_lead_time(r), "Order lead time of disposed plates by grade."),
+        figure_html(
+            lambda: plots.plot_lead_time(r), "Order lead time of disposed plates by grade."
+        ),
         _table(lead_times(r)),
-        _figure(lambda: plots.plot_utilisation(r), "Share of time per unit state."),
-        _figure(lambda: plots.plot_gantt(r), "Unit states over the whole run."),
+        figure_html(lambda: plots.plot_utilisation(r), "Share of time per unit state."),
+        figure_html(lambda: plots.plot_gantt(r), "Unit states over the whole run."),
         _table(unit_utilisation(r), 3),
         "<h2>Genealogy</h2>",
-        _figure(
+        figure_html(
             lambda: plot_genealogy(r),
             "One heat traced forward to its slabs, mother plates, product plates and scrap; "
             "link width is proportional to mass.",
