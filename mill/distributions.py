@@ -250,7 +250,25 @@ class Normal(Spec):
         return _frozen_outside(stats.truncnorm(a, b, loc=self.mean_, scale=self.sd), lo, hi)
 
 
-class LogNormal(Spec):
+class _OpenTail(Spec):
+    """A kind with support [0, ∞) and no truncated form of its own: the field truncates it,
+    and the share outside a range comes from its scipy distribution (``_frozen``)."""
+
+    def _frozen(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def open_tailed(self) -> bool:
+        return True
+
+    def support(self) -> tuple[float, float]:
+        return 0.0, math.inf
+
+    def outside(self, lo: float, hi: float) -> float:
+        return _frozen_outside(self._frozen(), lo, hi)
+
+
+class LogNormal(_OpenTail):
     """Log-normal given its median and the standard deviation of ln X."""
 
     kind: Literal["lognormal"] = "lognormal"
@@ -266,20 +284,21 @@ class LogNormal(Spec):
         except OverflowError:
             return math.inf
 
+    def _frozen(self) -> Any:
+        return stats.lognorm(s=self.sigma_ln, scale=self.median)
+
     @property
     def open_tailed(self) -> bool:
         return self.sigma_ln > 0
 
     def support(self) -> tuple[float, float]:
-        return (self.median, self.median) if self.sigma_ln == 0 else (0.0, math.inf)
+        return (self.median, self.median) if self.sigma_ln == 0 else super().support()
 
     def outside(self, lo: float, hi: float) -> float:
-        if self.sigma_ln == 0:
-            return _point(self.median, lo, hi)
-        return _frozen_outside(stats.lognorm(s=self.sigma_ln, scale=self.median), lo, hi)
+        return _point(self.median, lo, hi) if self.sigma_ln == 0 else super().outside(lo, hi)
 
 
-class Exponential(Spec):
+class Exponential(_OpenTail):
     """Exponential with the given mean (rate = 1/mean)."""
 
     kind: Literal["exponential"] = "exponential"
@@ -293,18 +312,11 @@ class Exponential(Spec):
     def mean(self) -> float:
         return self.mean_
 
-    @property
-    def open_tailed(self) -> bool:
-        return True
-
-    def support(self) -> tuple[float, float]:
-        return 0.0, math.inf
-
-    def outside(self, lo: float, hi: float) -> float:
-        return _frozen_outside(stats.expon(scale=self.mean_), lo, hi)
+    def _frozen(self) -> Any:
+        return stats.expon(scale=self.mean_)
 
 
-class Weibull(Spec):
+class Weibull(_OpenTail):
     """Weibull with shape k and scale λ: mean λ·Γ(1 + 1/k)."""
 
     kind: Literal["weibull"] = "weibull"
@@ -318,18 +330,11 @@ class Weibull(Spec):
         with np.errstate(over="ignore"):
             return self.scale * float(special.gamma(1.0 + 1.0 / self.shape))
 
-    @property
-    def open_tailed(self) -> bool:
-        return True
-
-    def support(self) -> tuple[float, float]:
-        return 0.0, math.inf
-
-    def outside(self, lo: float, hi: float) -> float:
-        return _frozen_outside(stats.weibull_min(self.shape, scale=self.scale), lo, hi)
+    def _frozen(self) -> Any:
+        return stats.weibull_min(self.shape, scale=self.scale)
 
 
-class Gamma(Spec):
+class Gamma(_OpenTail):
     """Gamma with shape k and scale θ: mean k·θ."""
 
     kind: Literal["gamma"] = "gamma"
@@ -342,15 +347,8 @@ class Gamma(Spec):
     def mean(self) -> float:
         return self.shape * self.scale
 
-    @property
-    def open_tailed(self) -> bool:
-        return True
-
-    def support(self) -> tuple[float, float]:
-        return 0.0, math.inf
-
-    def outside(self, lo: float, hi: float) -> float:
-        return _frozen_outside(stats.gamma(self.shape, scale=self.scale), lo, hi)
+    def _frozen(self) -> Any:
+        return stats.gamma(self.shape, scale=self.scale)
 
 
 class Empirical(Spec):
