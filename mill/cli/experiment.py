@@ -35,17 +35,14 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     plan = ex.plan(spec, Path(args.file).resolve(), scenario)
     out = Path(args.out) if args.out else ex.default_out(spec.experiment.name, args.resume)
     # what can be refused is refused before a pool or a cluster starts
-    if out.exists() and not (args.resume or args.force):
-        raise UserError(f"{out} exists (use --resume to finish it or --force to replace it)")
-    if args.resume and not out.exists():
-        raise UserError(f"--resume: {out} does not exist")
     precision = None
-    if args.precision is not None:
-        try:
+    try:
+        ex.check_out(out, args.resume, args.force)
+        if args.precision is not None:
             ex.check_kpi(plan, args.kpi)
-        except ex.ExperimentError as exc:
-            raise UserError(str(exc)) from None
-        precision = ex.Precision(args.kpi, args.precision)
+            precision = ex.Precision(args.kpi, args.precision)
+    except ex.ExperimentError as exc:
+        raise UserError(str(exc)) from None
     try:
         executor = ex.make_executor(args.workers, args.dask)
     except ex.DaskMissingError as exc:

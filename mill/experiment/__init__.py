@@ -22,6 +22,7 @@ from mill.experiment.study import (
     ExperimentResult,
     Interrupted,
     check_kpi,
+    check_out,
     run_experiment,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "Plan",
     "Precision",
     "check_kpi",
+    "check_out",
     "default_out",
     "design_points",
     "experiment_json_schema",

@@ -108,8 +108,18 @@ def check_kpi(p: Plan, kpi: str) -> None:
     raise ExperimentError(f"--kpi {kpi}: no run reports this KPI{tail}")
 
 
+def check_out(out: Path, resume: bool, force: bool) -> None:
+    """Refuse an output folder the options cannot use: one that exists without ``resume`` or
+    ``force``, or a missing one to resume (checked before any pool or cluster starts)."""
+    if out.exists() and not (resume or force):
+        raise ExperimentError(f"{out} exists (use --resume to finish it or --force to replace it)")
+    if resume and not out.exists():
+        raise ExperimentError(f"--resume: {out} does not exist")
+
+
 def _prepare(out: Path, p: Plan, resume: bool, force: bool) -> None:
     """Check (resume) or replace (force) an existing experiment folder, or create one."""
+    check_out(out, resume, force)
     if out.exists():
         if resume:
             old = read_json(out / "manifest.json")
@@ -123,17 +133,11 @@ def _prepare(out: Path, p: Plan, resume: bool, force: bool) -> None:
                 )
             (out / "runs").mkdir(exist_ok=True)
             return
-        if not force:
-            raise ExperimentError(
-                f"{out} exists (use --resume to finish it or --force to replace it)"
-            )
         try:
             check_replaceable(out, protect=[p.source, p.scenario_path])
         except OutputExistsError as exc:
             raise ExperimentError(str(exc)) from None
         shutil.rmtree(out)
-    elif resume:
-        raise ExperimentError(f"--resume: {out} does not exist")
     (out / "runs").mkdir(parents=True)
 
 

@@ -85,3 +85,21 @@ def always_die_on_p02_r001(task, out):  # type: ignore[no-untyped-def]
     if task.run_id == "p02-r001":
         os._exit(1)
     return run_task(task, out)
+
+
+def interrupt_run(monkeypatch: object, at: int) -> object:
+    """Make the ``at``-th run of the experiment (in this process) raise KeyboardInterrupt, as
+    Ctrl-C would; returns the real ``run_scenario`` so a test can put it back."""
+    import mill.experiment.task as task_module
+
+    real = task_module.run_scenario
+    calls = {"n": 0}
+
+    def interrupted(sc, out, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == at:
+            raise KeyboardInterrupt
+        return real(sc, out, **kwargs)
+
+    monkeypatch.setattr(task_module, "run_scenario", interrupted)  # type: ignore[attr-defined]
+    return real

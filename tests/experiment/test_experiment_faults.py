@@ -17,6 +17,7 @@ from experiment_support import (
     call,
     csv_bytes,
     die_once_on_replication_2,
+    interrupt_run,
     write_experiment,
 )
 from scipy import stats
@@ -203,18 +204,7 @@ def test_an_interrupted_experiment_says_what_it_kept(
 ) -> None:
     """Ctrl-C: exit 130, a message naming the runs kept and --resume, and a manifest whose
     status is "interrupted" and lists the finished runs."""
-    import mill.experiment.task as task_module
-
-    real = task_module.run_scenario
-    calls = {"n": 0}
-
-    def interrupted(sc, out, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real(sc, out, **kwargs)
-
-    monkeypatch.setattr(task_module, "run_scenario", interrupted)
+    interrupt_run(monkeypatch, at=2)
     path = write_experiment(tmp_path, alternatives=RE_ALTERNATIVES)
     out = tmp_path / "out"
     status, _, stderr = call("experiment", str(path), "--out", str(out), "--workers", "1")

@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_support import QUICK, RE_ALTERNATIVES, call, csv_bytes, write_experiment
+from experiment_support import (
+    QUICK,
+    RE_ALTERNATIVES,
+    call,
+    csv_bytes,
+    interrupt_run,
+    write_experiment,
+)
 from scipy import stats
 
 from mill.experiment import make_executor, plan, read_experiment, replication_seed, run_experiment
@@ -298,16 +305,7 @@ def test_an_interrupted_experiment_keeps_finished_runs_and_resumes(
     folder is left; --resume makes the rest."""
     import mill.experiment.task as task_module
 
-    real = task_module.run_scenario
-    calls = {"n": 0}
-
-    def interrupted(sc, out, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(sc, out, **kwargs)
-
-    monkeypatch.setattr(task_module, "run_scenario", interrupted)
+    real = interrupt_run(monkeypatch, at=3)
     path = write_experiment(tmp_path, alternatives=RE_ALTERNATIVES)
     out = tmp_path / "out"
     status, _, _ = call("experiment", str(path), "--out", str(out), "--workers", "1")
