@@ -8,7 +8,6 @@ become datetimes, and boolean or integer columns with gaps become pandas' nullab
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -21,6 +20,7 @@ import pandas as pd
 
 from mill.scenario.equipment import STAGE_NAMES, UNIT_NAMES
 from mill.trace import schema
+from mill.trace.folder import write_atomic
 
 __all__ = [
     "STAGE_ORDER",
@@ -267,7 +267,6 @@ def write_file(path: Path, text: str, run: Run | None = None) -> None:
         own = {*REQUIRED_FILES, *(sums if isinstance(sums, dict) else ())}
         if path.resolve() in {(run.path / str(name)).resolve() for name in own}:
             raise AnalysisError(f"refusing to write {path}: it is a file of the run itself")
-    tmp = path.with_name(f".{path.name}.partial")
     for parent in path.parents:  # mkdir would say only "File exists"
         if parent.exists():
             if not parent.is_dir():
@@ -275,11 +274,8 @@ def write_file(path: Path, text: str, run: Run | None = None) -> None:
             break
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise AnalysisError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

@@ -191,12 +191,6 @@ def comparisons_table(
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
 
-def _mean(x: np.ndarray) -> float:
-    """Mean of the finite values; NaN when there are none (no warning)."""
-    finite = x[np.isfinite(x)]
-    return float(finite.mean()) if finite.size else math.nan
-
-
 def _used(runs: pd.DataFrame, used: dict[str, int]) -> pd.DataFrame:
     """Successful runs within each point's used replications (sequential mode may stop a
     point before others)."""

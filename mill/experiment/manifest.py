@@ -18,7 +18,8 @@ import tomli_w
 
 from mill import __version__
 from mill.experiment.design import Plan, replication_seed
-from mill.experiment.task import RunOutcome, write_atomic
+from mill.experiment.task import RunOutcome
+from mill.trace.folder import write_atomic
 
 EVERY_S = 5.0
 """Least time between two rewrites of the manifest while runs finish (each rewrite holds every

@@ -42,7 +42,6 @@ from mill.experiment.task import (
     RunTask,
     flatten,
     table_kpis,
-    write_atomic,
 )
 from mill.model import run_scenario
 from mill.scenario import scenario_hash
@@ -51,6 +50,7 @@ from mill.trace.folder import (
     check_replaceable,
     is_mill_folder,
     sweep_leftovers,
+    write_atomic,
 )
 
 MSER_MIN_BATCHES = 20

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -27,7 +26,7 @@ import numpy as np
 from mill.analysis import load_run, wip_throughput
 from mill.model import run_scenario
 from mill.scenario import Scenario
-from mill.trace.folder import leftover_path
+from mill.trace.folder import leftover_path, write_atomic
 
 KPI_FILE = "kpis.json"
 KEPT_WITH_SUMMARY = ("manifest.json", "summary.json", KPI_FILE)
@@ -120,13 +119,6 @@ def table_kpis(folder: Path) -> tuple[dict[str, float], list[float]]:
         out[f"hardness_true_hbw.{grade}"] = float(g["hardness_true_hbw"].mean())
     wip = wip_throughput(run, step_min=WIP_STEP_MIN)["wip_t"].to_numpy(dtype=float)
     return out, [round(float(v), 3) for v in wip]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file by a temporary sibling and a rename, so a reader never sees half of it."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _check_worker(task: RunTask, sc: Scenario) -> None:

@@ -17,6 +17,7 @@ forced replacement is put back under its name when nothing took its place.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -75,6 +76,19 @@ def check_replaceable(path: Path, protect: Iterable[Path] = ()) -> None:
             f"--force refuses {path}: it is not a mill run or experiment folder (no mill "
             f"{MANIFEST}) and not empty; choose another --out or remove it yourself"
         )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file by a temporary sibling and a rename, so a reader never sees half of
+    it; on failure the temporary file is removed and the error raised."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def leftover_path(final: Path, kind: str = "partial", pid: int | None = None) -> Path:
