@@ -202,22 +202,28 @@ def _warmup(e: Experiment) -> str:
     w = e.warmup
     if not w:
         return "<p class='meta'>The manifest holds no warm-up check.</p>"
-    pooled, scen = _days(w.get("mser5_days")), _days(w.get("scenario_warmup_days"))
+    longest, scen = _days(w.get("mser5_days")), _days(w.get("scenario_warmup_days"))
     by_point = w.get("mser5_days_by_point", {}) or {}
     if w.get("warmup_shorter_than_mser5"):
         verdict_html = (
             f"<p class='note'>The scenario's warm-up ({scen} days) is shorter than the "
-            f"MSER-5 truncation point ({pooled} days): the KPIs may carry start-up bias. "
-            f"Set <code>run.warmup_days</code> to at least {pooled} and run again.</p>"
+            f"MSER-5 truncation point ({longest} days): the KPIs may carry start-up bias. "
+            f"Set <code>run.warmup_days</code> to at least {longest} and run again.</p>"
         )
     elif w.get("mser5_days") is None:
         verdict_html = "<p class='meta'>No run gave a WIP series, so MSER-5 was not computed.</p>"
+    elif w.get("conclusive") is False:
+        verdict_html = (
+            "<p class='meta'>The runs are too short for MSER-5 to tell (fewer than 20 batches "
+            "of 5 hourly WIP samples): the truncation points below are no verdict on the "
+            f"scenario's warm-up ({scen} days).</p>"
+        )
     else:
         verdict_html = (
             f"<p class='good'>The scenario's warm-up ({scen} days) covers the MSER-5 "
-            f"truncation point ({pooled} days).</p>"
+            f"truncation point ({longest} days).</p>"
         )
-    rows: list[list[Cell]] = [["all points (pooled)", pooled]]
+    rows: list[list[Cell]] = [["longest point", longest]]
     rows += [[html.escape(p), _days(v)] for p, v in by_point.items()]
     return (
         verdict_html

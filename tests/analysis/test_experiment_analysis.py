@@ -272,6 +272,18 @@ def test_plots_refuse_unknown_names(exp: Experiment) -> None:
 
 
 # ---- the report ---------------------------------------------------------------------------
+def test_the_report_says_when_runs_are_too_short_for_mser5(exp: Experiment) -> None:
+    """The fixture's runs (0.75 days, 18 hourly WIP samples) are too short for MSER-5: the
+    report says so instead of calling the warm-up adequate, and labels the figure it shows as
+    the longest point's (what the manifest records), not a pooled one."""
+    from mill.analysis import experiment_report_html
+
+    assert exp.manifest["warmup"]["conclusive"] is False
+    page = experiment_report_html(exp)
+    assert "too short for MSER-5 to tell" in page
+    assert "covers the MSER-5" not in page and "longest point" in page
+
+
 def test_experiment_report_is_self_contained(exp: Experiment, tmp_path: Path) -> None:
     """``mill report EXP`` writes EXP/report.html by default: one file with every image inline
     (decodable PNGs), the design, each headline KPI's mean and CI, the comparisons with a
