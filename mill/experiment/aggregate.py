@@ -198,4 +198,7 @@ def _used(runs: pd.DataFrame, used: dict[str, int]) -> pd.DataFrame:
         return runs
     ok = runs[runs["status"] == "ok"]
     limit = ok["point"].map(used).fillna(0)
-    return ok[ok["replication"] <= limit]
+    # numbers whatever the table's inference made of them (with pyarrow installed, a column
+    # of a table with no successful run can come out as strings)
+    replication = pd.to_numeric(ok["replication"], errors="coerce")
+    return ok[replication <= limit.astype(float)]

@@ -1,7 +1,8 @@
 """Disposition: the scenario's rule table (condition → action → reason code) applied to a
-plate's *measured* state, the ground truth it is judged against (which makes a release an
-escape or a rejection false), the grade a downgraded plate is sold as, and the disposition
-stage that loops through rework until the plate is released, downgraded or scrapped.
+plate's *measured* state, the ground truth it is judged against (``mill.model.escapes``:
+what makes a release an escape or a rejection false, and why an escape got through), the
+grade a downgraded plate is sold as, and the disposition stage that loops through rework
+until the plate is released, downgraded or scrapped.
 """
 
 from __future__ import annotations
@@ -9,19 +10,11 @@ from __future__ import annotations
 import simpy
 
 from mill.model.entities import Plate
+from mill.model.escapes import escape_reasons, nonconformities, surface_needs_action
 from mill.model.plant import Plant
 from mill.model.rework import rework_plate
-from mill.quality.acceptance import is_surface_defect, meets_ut, ut_classes
-from mill.quality.defects import Defect, is_internal
-from mill.quality.detection import Indication
 
 STAGE = "disposition"
-
-
-def _surface(plant: Plant, d: Defect, area_mm2: float) -> bool:
-    """A surface finding that needs action, with the scenario's scale-imperfection limit."""
-    limit = plant.sc.quality.visual.scale_imperfection_max_mm2
-    return is_surface_defect(d.mechanism, area_mm2, limit)
 
 
 def conditions(plant: Plant, plate: Plate) -> list[str]:
@@ -45,7 +38,9 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
         out.append("ut_fail")
     if "cut_edge_crack" in found:
         out.append("cut_edge_crack")
-    if any(_surface(plant, d, det[d.defect_id][1]) for d in seen):
+    if m.surface_false_open or any(
+        surface_needs_action(plant, d, det[d.defect_id][1]) for d in seen
+    ):
         out.append("surface_defect")
     if m.flatness > plant.sc.quality.testing.flatness_tolerance_mm_per_m:  # NaN: not measured
         out.append("flatness_fail")
@@ -54,27 +49,7 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
 
 def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
     """Ground truth: does the plate fail its order, whatever the inspection saw?"""
-    g = plant.sc.grades[plate.order.grade]
-    lo, hi = g.hbw_window(plate.thickness_mm)
-    p = plate.truth
-    if not lo <= p.hbw_surface <= hi or p.hbw_centre < g.centre_min_hbw:
-        return True
-    if p.kv_true < g.charpy_min_j:
-        return True
-    if any(d.mechanism in ("cut_edge_crack", "flatness") for d in plate.defects):
-        return True
-    if any(_surface(plant, d, d.area_mm2) for d in plate.defects):
-        return True
-    if plate.order.ut_class != "none" and plate.thickness_mm >= 6.0:
-        truth = [
-            Indication(d.x_mm, d.y_mm, d.z_frac, d.length_mm, d.width_mm, d.area_mm2, k, True)
-            for k, d in enumerate(plate.defects)
-            if is_internal(d.mechanism)
-        ]
-        body, edge, level = ut_classes(truth, plate.thickness_mm, plate.width_mm, plate.length_mm)
-        if not meets_ut(plate.order.ut_class, body, edge, level):
-            return True
-    return False
+    return any(True for _ in nonconformities(plant, plate))
 
 
 def downgrade_grade(plant: Plant, plate: Plate) -> str:
@@ -135,4 +110,6 @@ def _dispose(plant: Plant, plate: Plate, disposition: str, reason: str, grade: s
         nonconforming = truly_nonconforming(plant, plate)
     else:
         nonconforming = first
+    if nonconforming and disposition == "prime":
+        plate.escape_reasons = escape_reasons(plant, plate)
     plant.ledger.dispose(plate, disposition, reason, grade, nonconforming)

@@ -214,6 +214,21 @@ class Measured:
     """The plate's true Charpy transition curve (what the lab's specimens are drawn from)."""
     tempers: list[tuple[float, float]] = field(default_factory=list)
     """Temper history (°C, h), first the mother plate's, then each re-temper."""
+    # ---- the inspection regimes (mill.model.regimes); untouched when they are off
+    final_age_h: float = math.nan
+    """Hours from cutting to the first final (visual) inspection."""
+    mt_age_h: float = math.nan
+    """Hours from cutting to the magnetic-particle inspection of the cut edges."""
+    visible_h: dict[str, float] = field(default_factory=dict)
+    """Cut-edge crack id → hours after cutting at which it became visible (drawn once)."""
+    hbw_inline: float = math.nan
+    """The portable hardness reading of this plate (HBW)."""
+    surface_flags: int = 0
+    """Spots the automated surface inspection flagged (true defects and false calls)."""
+    surface_false_open: int = 0
+    """False surface calls an inspector confirmed, not yet ground away."""
+    regime_rng: Any = None
+    """The plate's own stream for the regimes' draws (apart from its other draws)."""
 
 
 @dataclass(slots=True)
@@ -273,3 +288,5 @@ class Plate:
     reason: str = ""
     grade_released: str = ""
     done_min: float = -1.0
+    escape_reasons: list[tuple[str, str]] = field(default_factory=list)
+    """For an escape: (nonconformity, why it got through) pairs (mill.model.escapes)."""

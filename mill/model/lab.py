@@ -233,6 +233,14 @@ class Lab:
         plate.measured.kv_avg, plate.measured.kv_pass = self._charpy_sets(plate, lot_id)
         plate.measured.kv_ref = plate.plate_id
 
+    def own_hardness_test(self, plate: Plate, lot_id: str) -> simpy.events.ProcessGenerator:
+        """A lab hardness test of the plate on its own (a portable reading questioned its
+        lot's result); its result replaces the lot's."""
+        yield from self._lab_visit(plate)
+        value, centre = self._measure_hardness(plate, lot_id, True)
+        m = plate.measured
+        m.hbw, m.hbw_centre, m.hbw_ref = value, centre, plate.plate_id
+
     # ---- Charpy ------------------------------------------------------------------------
     def charpy(self, plate: Plate) -> simpy.events.ProcessGenerator:
         """Give ``plate`` its Charpy result (per heat and thickness group)."""

@@ -95,6 +95,10 @@ class Ledger:
         self.defect_cross = Counter[tuple[str, str]]()
         self.causes = Counter[str]()
         self.reasons = Counter[str]()
+        # escapes by what was wrong and why it got through (mill.model.escapes)
+        self.escape_what = Counter[str]()
+        self.escape_why = Counter[str]()
+        self.escape_pairs = Counter[str]()
 
     # ---- live registry and WIP ---------------------------------------------------------
     def _advance(self) -> None:
@@ -246,6 +250,10 @@ class Ledger:
         self.win_t["slab_share"] += plate.slab_share_t
         if d == "prime":
             self.win["escape"] += int(nonconforming)
+            for what, why in plate.escape_reasons:
+                self.escape_pairs[f"{what}:{why}"] += 1
+            self.escape_what.update({what for what, _ in plate.escape_reasons})
+            self.escape_why.update({why for _, why in plate.escape_reasons})
         elif not (nonconforming if plate.measured.nc_first is None else plate.measured.nc_first):
             self.win["false_reject"] += 1
         if d != "scrap":

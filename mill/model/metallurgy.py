@@ -9,6 +9,7 @@ slab's defects do not change when a downstream rule does (common random numbers)
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 
@@ -55,16 +56,28 @@ def defect_rates(overrides: dict[str, float]) -> qdef.DefectRates:
 def ut_settings(sc: Scenario) -> UTSettings:
     """The scenario's UT settings as the inspection model's dataclass."""
     u = sc.quality.ultrasonic
-    return UTSettings(
+    unit = sc.plant.ut
+    settings = UTSettings(
         a50_mm=u.a50_mm,
         a90_mm=u.a90_mm,
         sizing_sigma_ln=u.sizing_sigma_ln,
         false_calls_per_m2=u.false_calls_per_m2,
         manual_a50_mm=u.manual_a50_mm,
         manual_a90_mm=u.manual_a90_mm,
-        scan_speed_m_per_s=sc.plant.ut.scan_speed_m_per_s,
+        scan_speed_m_per_s=unit.scan_speed_m_per_s,
         false_call_dismiss_prob=u.false_call_dismissal,
-        track_width_mm=sc.plant.ut.raster_width_mm,
+        track_width_mm=unit.raster_width_mm,
+    )
+    if not unit.phased_array:
+        return settings
+    # phased array: its own POD curve, coverage, scan speed and track (inspection regime)
+    return replace(
+        settings,
+        a50_mm=u.pa_a50_mm,
+        a90_mm=u.pa_a90_mm,
+        coverage=u.pa_coverage,
+        scan_speed_m_per_s=unit.pa_scan_speed_m_per_s,
+        track_width_mm=unit.pa_raster_width_mm,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import Counter
 from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
@@ -74,6 +75,8 @@ class Plant:
         }
         self.heat_counter = 0
         self.sequence_counter = 0
+        self.regime_counts: Counter[str] = Counter()
+        """What the inspection regimes did (flags, false calls, confirmations)."""
 
     def _add_unit(self, name: str, capacity: int, spec: UnitSpec) -> None:
         if capacity <= 0:

@@ -41,6 +41,9 @@ class Records:
         self.warmup = warmup_min
         self.iso = iso
         """ISO 8601 timestamp of a simulation time."""
+        self.miss_reason: Callable[[Plate, Any], str] | None = None
+        """Why no inspection found a true defect (set by the run: it needs the plant's
+        judgement of the plate, ``mill.model.escapes.miss_reason``); empty cells if unset."""
 
     def heat(self, h: Heat) -> None:
         chem = h.chemistry
@@ -191,6 +194,7 @@ class Records:
                 disposition=p.disposition,
                 reason=p.reason,
                 escape=p.disposition == "prime" and nonconforming,
+                escape_reasons=";".join(f"{what}:{why}" for what, why in p.escape_reasons),
                 false_reject=p.disposition in ("downgraded", "scrap") and not first,
                 order_arrival_min=order.arrival_min,
                 cast_min=slab.cast_min,
@@ -223,12 +227,15 @@ class Records:
                 zone = ut_zone(d.x_mm, d.y_mm, plate.thickness_mm, plate.width_mm, plate.length_mm)
             hit = det.get(d.defect_id) or ("none", float("nan"), False)
             detected = bool(hit[2])
+            why = ""
             if call_override:
                 call = call_override
             elif detected:
                 call = "accept" if plate is not None and plate.disposition == "prime" else "reject"
             else:
                 call = "missed" if plate is not None else "scrapped"
+                if plate is not None and self.miss_reason is not None:
+                    why = self.miss_reason(plate, d)
             w.write(
                 DefectRow(
                     defect_id=d.defect_id,
@@ -249,6 +256,7 @@ class Records:
                     detected_by=hit[0] if detected else "none",
                     measured_area_mm2=hit[1] if detected else "",
                     call=call,
+                    missed_reason=why,
                 )
             )
 
@@ -283,5 +291,6 @@ class Records:
                     detected_by="manual_ut" if ind.confirmed else "ut",
                     measured_area_mm2=ind.area_mm2,
                     call="reject" if ind.confirmed else "dismissed",
+                    missed_reason="",
                 )
             )

@@ -68,7 +68,11 @@ def rework_plate(
             and det[d.defect_id][2]
             and is_surface_defect(d.mechanism, det[d.defect_id][1], scale_max)
         ]
-        minutes = plant.base_time("final_inspection") * (1 + 2 * len(found))
+        # a confirmed false surface call is a spot ground like a real one; grinding it
+        # finds nothing, and the call is closed
+        spots = len(found) + plate.measured.surface_false_open
+        plate.measured.surface_false_open = 0
+        minutes = plant.base_time("final_inspection") * (1 + 2 * spots)
         yield from u["final_inspection"].visit(pid, "plate", STAGE, minutes)
         plate.grinds += 1
         plant.ledger.remove_defects(plate, [d for d in found if rng.random() < GRIND_SUCCESS])

@@ -13,6 +13,7 @@ from typing import Any
 
 from mill import __version__
 from mill.model.disposition import truly_nonconforming
+from mill.model.escapes import miss_reason
 from mill.model.metallurgy import defect_rates
 from mill.model.orders import read_orders_csv
 from mill.model.plant import Plant
@@ -74,6 +75,7 @@ def run_scenario(
     with RunFolder(out, force=force, protect=protect) as folder:
         folder.write_text("scenario.toml", dump_scenario(sc))
         plant = Plant(sc, folder, route)
+        plant.records.miss_reason = lambda plate, d: miss_reason(plant, plate, d)
         plant.run(progress)
         plant.ledger.finish(lambda plate: truly_nonconforming(plant, plate))
         stats = unit_stats(plant)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from mill.model.escapes import NONCONFORMITIES, REASONS
 from mill.model.plant import Plant
+from mill.model.regimes import regimes_on
 
 MASS_TOL_REL = 1e-6
 LITTLE_TOL_REL = 1e-6
@@ -190,6 +192,10 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
         "escapes": {
             "plates": w["escape"],
             "per_million_prime": _num(1e6 * w["escape"] / w["prime"], 1) if w["prime"] else None,
+            # plates per nonconformity and per reason (a plate may count under several)
+            "by_mechanism": {k: lg.escape_what[k] for k in sorted(NONCONFORMITIES)},
+            "by_reason": {k: lg.escape_why[k] for k in sorted(REASONS)},
+            "by_mechanism_and_reason": dict(sorted(lg.escape_pairs.items())),
         },
         "false_rejects": {
             "plates": w["false_reject"],
@@ -198,4 +204,8 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             else None,
         },
         "disposition_reasons": dict(sorted(lg.reasons.items())),
+        "inspection_regimes": {
+            "enabled": regimes_on(plant),
+            **dict(sorted(plant.regime_counts.items())),
+        },
     }

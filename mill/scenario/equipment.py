@@ -147,11 +147,55 @@ class Cutting(UnitSpec):
 
 
 class UltrasonicTester(UnitSpec):
-    """Automated UT: time from plate area, scan speed and raster width (domain §1.7)."""
+    """Automated UT: time from plate area, scan speed and raster width (domain §1.7).
+
+    ``phased_array`` swaps the conventional probes for a phased-array scanner with its own
+    scan speed and raster width (its POD is in ``quality.ultrasonic``). Assumption
+    (reference/inspection.md §3): PA throughput 0.3–1 m/s; 0.6 m/s over the carriage's
+    1 m track, slower than the conventional scan's 0.75 m/s."""
 
     time_min: Annotated[DistSpec, dist_within(0, 120)] = constant(0.5)
     scan_speed_m_per_s: Annotated[float, within(0.05, 5)] = 0.75
     raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
+    phased_array: bool = False
+    pa_scan_speed_m_per_s: Annotated[float, within(0.05, 5)] = 0.6
+    pa_raster_width_mm: Annotated[float, within(50, 5000)] = 1000.0
+
+
+class OptionalUnit(UnitSpec):
+    """A unit of an inspection regime: off (absent from the plant) unless ``enabled``."""
+
+    enabled: bool = False
+
+
+class SurfaceInspectionUnit(OptionalUnit):
+    """Automated surface inspection (camera/laser, both faces) of every product plate: the
+    plate passes at ``speed_m_per_s``, plus ``time_min`` handling; flagged spots are then
+    confirmed by hand at final inspection, ``confirm_min`` each. Assumptions
+    (reference/inspection.md §1: plate SIS at 0.5–2 m/s; no plate-specific vendor figure)."""
+
+    time_min: Annotated[DistSpec, dist_within(0, 60)] = constant(0.5)
+    speed_m_per_s: Annotated[float, within(0.05, 20)] = 1.0
+    confirm_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(1.0, 3.0)
+
+
+class EdgeMTUnit(OptionalUnit):
+    """Magnetic-particle inspection of the cut edges (wet fluorescent) of the plates
+    ``quality.cut_edges`` names: ``min_per_m`` of edge plus ``time_min`` handling.
+    Assumption (reference/inspection.md §2: no published time; yoke MT ≈ 1–2 min/m including
+    preparation, 0.3–0.5 min/m on a semi-automatic edge rig, which this is)."""
+
+    capacity: Annotated[int, within(1, 500)] = 2
+    time_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(2.0, 4.0)
+    min_per_m: Annotated[float, within(0, 30)] = 0.5
+
+
+class HardnessTester(OptionalUnit):
+    """A portable (Leeb/UCI) hardness reading on every plate, screening the lot result; a
+    plate read outside its window is confirmed by its own lab test. Assumption: 1.5–3 min a
+    plate including surface preparation (reference/inspection.md §5)."""
+
+    time_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(1.5, 3.0)
 
 
 def unit_at(stage: str, default: UnitSpec) -> Any:
@@ -188,13 +232,20 @@ class PlantSection(Section):
     manual_ut: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(5, 15)))
     lab: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(20, 40)))
     final_inspection: UnitSpec = unit_at("inspection", UnitSpec(capacity=2, time_min=uniform(2, 4)))
+    # the inspection regimes' own units, off by default (reference/inspection.md)
+    surface_inspection: SurfaceInspectionUnit = unit_at("inspection", SurfaceInspectionUnit())
+    edge_mt: EdgeMTUnit = unit_at("inspection", EdgeMTUnit())
+    hardness_tester: HardnessTester = unit_at("inspection", HardnessTester())
 
     def units(self) -> dict[str, tuple[int, UnitSpec]]:
         """Every unit of the plant in route order: name → (servers, its specification). The
-        cutting section is two units, ``plasma`` and ``oxyfuel``, with its table counts."""
+        cutting section is two units, ``plasma`` and ``oxyfuel``, with its table counts. An
+        inspection regime's unit is there only when it is enabled."""
         out: dict[str, tuple[int, UnitSpec]] = {}
         for name in type(self).model_fields:
             spec = getattr(self, name)
+            if isinstance(spec, OptionalUnit) and not spec.enabled:
+                continue
             if isinstance(spec, Cutting):
                 out["plasma"] = (spec.plasma_tables, spec)
                 out["oxyfuel"] = (spec.oxyfuel_tables, spec)

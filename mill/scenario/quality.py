@@ -47,6 +47,13 @@ Condition = Literal[
 Action = Literal["release", "retemper", "relevel", "grind", "cutout_resize", "downgrade", "scrap"]
 
 
+def _pod_curves(section: Section, *pairs: tuple[str, str]) -> None:
+    """Each POD curve's a90 lies above its a50 (the probit curve needs 0 < a50 < a90)."""
+    for a50, a90 in pairs:
+        if getattr(section, a90) <= getattr(section, a50):
+            raise ValueError(f"{a90} must be larger than {a50}")
+
+
 class Ultrasonic(Section):
     """Automated UT as an imperfect sensor, and the manual re-check of flagged zones."""
 
@@ -57,13 +64,65 @@ class Ultrasonic(Section):
     manual_a50_mm: Annotated[float, within(0.1, 100)] = 4.0
     manual_a90_mm: Annotated[float, within(0.2, 200)] = 7.0
     false_call_dismissal: Annotated[float, within(0, 1)] = 0.9
+    # phased array (``plant.ut.phased_array``): assumption, reference/inspection.md §3 (PAUT
+    # with full coverage POD ≈ 0.95 at S2/S3 sizes; no published plate a50/a90)
+    pa_a50_mm: Annotated[float, within(0.1, 100)] = 1.5
+    pa_a90_mm: Annotated[float, within(0.2, 200)] = 3.0
+    pa_coverage: Annotated[float, within(0, 1)] = 1.0
 
     @model_validator(mode="after")
     def _order(self) -> Ultrasonic:
-        if self.a90_mm <= self.a50_mm:
-            raise ValueError("a90_mm must be larger than a50_mm")
-        if self.manual_a90_mm <= self.manual_a50_mm:
-            raise ValueError("manual_a90_mm must be larger than manual_a50_mm")
+        pairs = [("a50_mm", "a90_mm"), ("manual_a50_mm", "manual_a90_mm")]
+        _pod_curves(self, *pairs, ("pa_a50_mm", "pa_a90_mm"))
+        return self
+
+
+class SurfaceInspection(Section):
+    """Detection by the automated surface inspection system (``plant.surface_inspection``),
+    MIL-HDBK-1823A POD form on the equivalent diameter. Assumptions (reference/inspection.md
+    §1): crack POD 0.85–0.95 at ≥ 5 mm (a90 5 mm); rolled-in scale ≈ 0.9; 10–30 % of alarms
+    false; an inspector confirms a true flag with ``confirm_pod`` and dismisses a false one
+    with ``false_call_dismissal``; the laser flatness reading has 0.1 mm/m noise (1 sd)."""
+
+    crack_a50_mm: Annotated[float, within(0.1, 100)] = 2.0
+    crack_a90_mm: Annotated[float, within(0.2, 200)] = 5.0
+    scale_a50_mm: Annotated[float, within(0.1, 100)] = 4.0
+    scale_a90_mm: Annotated[float, within(0.2, 200)] = 10.0
+    false_calls_per_m2: Annotated[float, within(0, 10)] = 0.0005
+    confirm_pod: Annotated[float, within(0, 1)] = 0.95
+    false_call_dismissal: Annotated[float, within(0, 1)] = 0.9
+    flatness_noise_mm_per_m: Annotated[float, within(0, 5)] = 0.1
+
+    @model_validator(mode="after")
+    def _order(self) -> SurfaceInspection:
+        _pod_curves(self, ("crack_a50_mm", "crack_a90_mm"), ("scale_a50_mm", "scale_a90_mm"))
+        return self
+
+
+class CutEdges(Section):
+    """Hydrogen-delayed cut-edge cracks and their inspection: a hold before final inspection,
+    and magnetic-particle testing (``plant.edge_mt``). A crack becomes visible a log-normal
+    time after cutting (assumption, reference/inspection.md §4: about 50 % by 24 h, 80 % by
+    48 h, ≥ 95 % by 7 days, after SSAB TechSupport #16's "48 h up to several weeks"); MT finds
+    a visible crack with the MIL-HDBK-1823A POD of its length (a90 2.0 mm: Burke & Ditchburn,
+    DSTO-TR-2794, 2013; a50 an assumption)."""
+
+    hold_h: Annotated[float, within(0, 720)] = Field(
+        default=0.0, description="hold between cutting and final inspection (h); 0 = none"
+    )
+    min_thickness_mm: Annotated[float, within(0, 300)] = Field(
+        default=0.0,
+        description="the hold and MT apply to plates at least this thick (the cracking risk "
+        "rises with thickness and hardness: SSAB TechSupport #16); 0 = every plate",
+    )
+    mt_a50_mm: Annotated[float, within(0.1, 100)] = 1.0
+    mt_a90_mm: Annotated[float, within(0.2, 200)] = 2.0
+    visible_median_h: Annotated[float, within(0.1, 2000)] = 24.0
+    visible_sigma_ln: Annotated[float, within(0.05, 5)] = 0.82
+
+    @model_validator(mode="after")
+    def _order(self) -> CutEdges:
+        _pod_curves(self, ("mt_a50_mm", "mt_a90_mm"))
         return self
 
 
@@ -84,8 +143,7 @@ class Visual(Section):
 
     @model_validator(mode="after")
     def _order(self) -> Visual:
-        if self.a90_mm <= self.a50_mm:
-            raise ValueError("a90_mm must be larger than a50_mm")
+        _pod_curves(self, ("a50_mm", "a90_mm"))
         return self
 
 
@@ -107,6 +165,11 @@ class Testing(Section):
     charpy_noise_frac: Annotated[float, within(0, 1)] = 0.06
     charpy_single_min_frac: Annotated[float, within(0, 1)] = 0.70
     retest: bool = True
+    inline_hardness_noise_hbw: Annotated[float, within(0, 50)] = Field(
+        default=10.0,
+        description="1 sd of the portable hardness reading (``plant.hardness_tester``) against "
+        "lab Brinell: instrument and conversion (assumption, reference/inspection.md §5)",
+    )
     flatness_tolerance_mm_per_m: Annotated[float, within(0.5, 20)] = 3.0
 
 
@@ -180,6 +243,8 @@ class Quality(Section):
 
     ultrasonic: Ultrasonic = Ultrasonic()
     visual: Visual = Visual()
+    surface_inspection: SurfaceInspection = SurfaceInspection()
+    cut_edges: CutEdges = CutEdges()
     testing: Testing = Testing()
     defect_rates: dict[str, Annotated[float, within(0, 1e6)]] = Field(
         default_factory=dict,

@@ -189,6 +189,15 @@ PLATES: tuple[Column, ...] = (
     ),
     _c("escape", "", "bool", "released prime although truly nonconforming"),
     _c(
+        "escape_reasons",
+        "",
+        "string",
+        "for an escape, each nonconformity and why it got through, as nonconformity:reason "
+        "joined by ; (reasons: missed_by_pod, below_recording_level, not_inspected_by_method, "
+        "lot_tested_only, measurement_error, appeared_after_inspection, accepted_by_rule); "
+        "empty otherwise",
+    ),
+    _c(
         "false_reject", "", "bool", "not released prime although truly conforming when first judged"
     ),
     _c("order_arrival_min", "min", "float", "order entered the order book"),
@@ -242,7 +251,12 @@ DEFECTS: tuple[Column, ...] = (
     _c("area_mm2", "mm²", "float", "true area in the plate plane", 2),
     _c("zone", "", "category", "body or edge (EN 10160 edge zone) or scrap"),
     _c("detected", "", "bool", "found by an inspection"),
-    _c("detected_by", "", "category", "ut, manual_ut, visual, hardness, flatness, or none"),
+    _c(
+        "detected_by",
+        "",
+        "category",
+        "ut, manual_ut, visual, flatness, surface_inspection, edge_mt, or none",
+    ),
     _c("measured_area_mm2", "mm²", "float", "area the inspection reported (empty if missed)", 2),
     _c(
         "call",
@@ -251,13 +265,26 @@ DEFECTS: tuple[Column, ...] = (
         "reject, accept, dismissed (false call), missed, removed "
         "(repaired or cut away), scrapped (went with crop, trim or skeleton)",
     ),
+    _c(
+        "missed_reason",
+        "",
+        "category",
+        "for a true defect no inspection found on a disposed plate, why: missed_by_pod, "
+        "not_inspected_by_method, measurement_error (flatness), appeared_after_inspection "
+        "(a delayed cut-edge crack); empty otherwise",
+    ),
 )
 
 TESTS: tuple[Column, ...] = (
     _c("test_id", "", "string", "test number"),
     _c("entity_id", "", "string", "plate tested"),
     _c("lot_id", "", "string", "test lot the result stands for"),
-    _c("kind", "", "category", "hardness_surface, hardness_centre, charpy, flatness"),
+    _c(
+        "kind",
+        "",
+        "category",
+        "hardness_surface, hardness_centre, hardness_portable, charpy, flatness",
+    ),
     _c("position", "", "string", "specimen position"),
     _c("temp_c", "°C", "float", "test temperature (Charpy)", 1),
     _c("value", "", "float", "measured value (HBW, J, mm/m)", 2),

@@ -252,9 +252,11 @@ def _ut(c: Ctx) -> None:
 
 
 def _truth(c: Ctx) -> None:
-    """Escape = released prime and truly nonconforming; false reject = rejected though
-    conforming; a sound hand plant has neither, and every plate conforms."""
+    """Escape = released prime and truly nonconforming, and only an escape has escape
+    reasons; false reject = rejected though conforming; a sound hand plant has neither, and
+    every plate conforms."""
     _eq(c.p["escape"], (c.p["disposition"] == "prime") & c.p["nonconforming_true"])
+    assert c.p.loc[~c.p["escape"].astype(bool), "escape_reasons"].isna().all()
     rejected = c.p["disposition"].isin(["downgraded", "scrap"])
     _eq(c.p["false_reject"], rejected & ~c.p["nonconforming_true"])
     g = c.run.scenario.grades
@@ -311,7 +313,7 @@ for fn, cols in (
     (_charpy, "charpy_t50_c charpy_true_j charpy_meas_avg_j charpy_test_plate"),
     (_defect_counts, "defects_true defects_detected ut_indications false_calls"),
     (_ut, "ut_body_class ut_edge_class ut_pass"),
-    (_truth, "nonconforming_true escape false_reject"),
+    (_truth, "nonconforming_true escape escape_reasons false_reject"),
     (_times, "done_min done_iso late lead_time_h flow_time_h in_window"),
 ):
     for col in cols.split():

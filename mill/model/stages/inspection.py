@@ -1,7 +1,8 @@
 """Inspection of a product plate: automated UT (with the manual re-check of flagged zones),
-lab tests by lot, final inspection (visual/MT, flatness gauge). Every finding is a
-*measured* value; the plate also carries its truth, so the record can say later whether a
-release was an escape and whether a rejection was a false reject."""
+lab tests by lot, final inspection (visual/MT, flatness gauge), and the inspection regimes a
+scenario adds (``mill.model.regimes``). Every finding is a *measured* value; the plate also
+carries its truth, so the record can say later whether a release was an escape and whether
+a rejection was a false reject."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import simpy
 from mill.distributions import draw_uniform
 from mill.model.entities import Plate
 from mill.model.plant import Plant
+from mill.model.regimes import edge_mt, hold, inline_hardness, surface_inspection
 from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
 from mill.quality.detection import manual_recheck, pod_one, ut_scan, ut_time_min
 
@@ -19,10 +21,20 @@ FLATNESS_NOISE_MM_PER_M = 0.3
 
 
 def inspect(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
-    """The inspection stage: UT, hardness and Charpy by lot, final inspection."""
+    """The inspection stage: UT, hardness and Charpy by lot, final inspection, with each
+    inspection regime the plant has in its place on the line."""
+    units = plant.units
     yield from ut_step(plant, plate)
+    if "surface_inspection" in units:
+        yield from surface_inspection(plant, plate)
     yield from plant.lab.hardness(plate)
+    if "hardness_tester" in units:
+        yield from inline_hardness(plant, plate)
     yield from plant.lab.charpy(plate)
+    if plate.thickness_mm >= plant.sc.quality.cut_edges.min_thickness_mm:
+        yield from hold(plant, plate)
+        if "edge_mt" in units:
+            yield from edge_mt(plant, plate)
     yield from final_step(plant, plate)
 
 
@@ -77,6 +89,8 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     rng = plate.rng
     det = plate.measured.det
     age_h = (plant.env.now - plate.cut_min) / 60.0
+    if plate.measured.final_age_h != plate.measured.final_age_h:  # NaN: the first look
+        plate.measured.final_age_h = age_h
     vis = plant.sc.quality.visual
     flat_defect = False
     for d in plate.defects:
@@ -102,7 +116,13 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
         truth.flatness_true = draw_uniform(rng, *lo_hi) * tol
         truth.flat_defect = flat_defect
     true_flat = truth.flatness_true
-    meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
+    # with automated surface inspection the laser's reading replaces the gauge's
+    noise = (
+        plant.sc.quality.surface_inspection.flatness_noise_mm_per_m
+        if "surface_inspection" in plant.units
+        else FLATNESS_NOISE_MM_PER_M
+    )
+    meas = true_flat + float(rng.normal(0.0, noise))
     plate.measured.flatness = meas
     for d in plate.defects:
         if d.mechanism == "flatness" and meas > tol:
