@@ -177,3 +177,21 @@ def test_a_wrong_regime_setting_names_its_path(override: str, message: str) -> N
 
     with pytest.raises(ScenarioError, match=message.replace(".", r"\.")):
         load_scenario(BASELINE, [override])
+
+
+def test_the_reports_escape_table_counts_each_pair_of_the_plates_table(
+    baseline_run: tuple[RunResult, pd.DataFrame],
+) -> None:
+    """``mill.analysis.escape_reasons``: one count per nonconformity:reason pair of the escapes
+    in the KPI window, and the report shows the table."""
+    from mill.analysis import escape_reasons, report_html
+
+    result, plates = baseline_run
+    window = plates[plates["escape"].astype(bool) & plates["in_window"].astype(bool)]
+    pairs = [p for cell in window["escape_reasons"] for p in cell.split(";")]
+    table = escape_reasons(result.path)
+    assert table.loc["all", "all"] == len(pairs)
+    for pair in set(pairs):
+        what, why = pair.split(":")
+        assert table.loc[what, why] == pairs.count(pair)
+    assert "why it got through" in report_html(result.path)

@@ -26,6 +26,7 @@ from mill.analysis.statistics import (
     defect_pareto,
     detection_confusion,
     disposition_reasons,
+    escape_reasons,
     lead_times,
     origin_vs_detection,
     spec_compliance,
@@ -168,6 +169,19 @@ def _rework(run: Run) -> str:
     return f"<p>Rework of the {len(p):,} plates disposed after the warm-up: {text}.</p>"
 
 
+def _escapes(run: Run) -> str:
+    """The escapes after the warm-up by nonconformity and reason (the ground truth's view)."""
+    table = escape_reasons(run)
+    if table.empty:
+        return "<p>No plate released prime was truly nonconforming (no escape).</p>"
+    return (
+        "<p class='meta'>Plates released prime although truly nonconforming, by what was wrong "
+        "(rows) and why the inspection let it through (columns): missed by POD, sized below "
+        "the recording level, not inspected by that method, lot-tested only, a measurement "
+        "error, appeared after inspection, or accepted by a rule.</p>" + _table(table, 0)
+    )
+
+
 def _invariants(run: Run) -> str:
     inv = run.manifest.get("invariants", {})
     if not inv:
@@ -234,6 +248,8 @@ def report_html(run: RunLike) -> str:
         "truth's verdict on those decisions.</p>",
         _table(disposition_reasons(r), 2),
         _rework(r),
+        "<h3>Escapes: what was wrong, and why it got through</h3>",
+        _escapes(r),
         "<h2>Properties against specification</h2>",
         figure_html(
             lambda: quality_plots.plot_hardness(r),

@@ -432,3 +432,27 @@ def spec_compliance(run: RunLike, window: bool = False) -> pd.DataFrame:
     columns = ["grade", "kind", "n", "mean", "sd", "min", "max", "spec_low", "spec_high",
                "pass_pct", "cpk"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns).set_index(["grade", "kind"])
+
+
+def escape_reasons(run: RunLike, window: bool = True) -> pd.DataFrame:
+    """Escaped plates by what was wrong (rows: the nonconformity) and why it got through
+    (columns: the reason), from ``plates.csv``'s ``escape_reasons``; a plate wrong in two ways
+    counts in two rows. Empty for a run folder written before the column existed."""
+    run = as_run(run)
+    p = run.plates
+    if "escape_reasons" not in p.columns:
+        return pd.DataFrame()
+    p = p[p["escape"].astype(bool)]
+    if window:
+        p = p[p["in_window"].astype(bool)]
+    pairs = [
+        pair.split(":", 1)
+        for cell in p["escape_reasons"].astype("object").fillna("").astype("str")
+        for pair in cell.split(";")
+        if ":" in pair
+    ]
+    if not pairs:
+        return pd.DataFrame()
+    frame = pd.DataFrame(pairs, columns=["nonconformity", "reason"])
+    table = pd.crosstab(frame["nonconformity"], frame["reason"], margins=True, margins_name="all")
+    return table.astype(int)
