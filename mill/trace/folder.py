@@ -219,7 +219,10 @@ class RunFolder:
         """SHA-256 of every file written so far."""
         out: dict[str, str] = {}
         for path in sorted(self.tmp.iterdir()):
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            # streamed in blocks: reading a file whole held a year's events.csv (90 MB) in
+            # memory, the largest part of a long run's peak RSS (issue 13.1)
+            with path.open("rb") as fh:
+                out[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
         return out
 
     def commit(self) -> Path:
