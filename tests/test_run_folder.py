@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,24 @@ def test_checksums_are_sha256_of_each_file(tmp_path: Path) -> None:
         for name, digest in sums.items():
             assert digest == hashlib.sha256((folder.tmp / name).read_bytes()).hexdigest()
         assert set(sums) == {"scenario.toml", *(f"{t}.csv" for t in TABLES)}
+
+
+def test_checksums_do_not_hold_a_file_in_memory(tmp_path: Path) -> None:
+    """A long run's largest table (a year's events.csv is about 90 MB) is hashed in blocks:
+    checksumming a 32 MB file allocates a small fraction of it (issue 13.1: reading files
+    whole made the checksum step the peak of a long run's memory)."""
+    with RunFolder(tmp_path / "run") as folder:
+        folder.close_tables()
+        big = folder.tmp / "events.csv"
+        big.write_bytes(b"x" * (32 * 2**20))
+        tracemalloc.start()
+        try:
+            digest = folder.checksums()["events.csv"]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert digest == hashlib.sha256(big.read_bytes()).hexdigest()
+        assert peak < 2**20
 
 
 # ---- a whole run that fails midway ------------------------------------------------------------

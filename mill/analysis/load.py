@@ -14,7 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -31,17 +31,17 @@ __all__ = [
     "as_run",
     "entity_kind",
     "load_run",
+    "table_files",
     "verify_files",
     "write_file",
 ]
 
 CSV_TABLES: tuple[str, ...] = tuple(schema.TABLES)
-REQUIRED_FILES: tuple[str, ...] = (
-    "scenario.toml",
-    "manifest.json",
-    "summary.json",
-    *(f"{t}.csv" for t in CSV_TABLES),
-)
+"""Every table a run folder can hold (as ``TABLE.csv`` or ``TABLE.parquet``)."""
+RUN_FILES: tuple[str, ...] = ("scenario.toml", "manifest.json", "summary.json")
+"""The files every run folder has, whatever tables it wrote."""
+REQUIRED_FILES: tuple[str, ...] = (*RUN_FILES, *(f"{t}.csv" for t in CSV_TABLES))
+"""The files of a run folder with the default output: CSV, every table."""
 
 #: Process order of the stages (origin and detection stages are ordered this way).
 STAGE_ORDER: tuple[str, ...] = (
@@ -70,6 +70,9 @@ _KNOWN: dict[str, tuple[str, ...]] = {
     "charge": ("hot", "cold"),
     "cutting_method": ("plasma", "oxyfuel"),
 }
+DATETIME_DTYPE: Final = "datetime64[s]"
+"""The dtype of the ``_iso`` columns, from either format: they are written to the second
+(pandas would pick the unit from the text otherwise, seconds for a column of gaps)."""
 _STAGE_COLUMNS = {"stage", "origin_stage"}
 _UNIT_COLUMNS = {("events", "unit"), ("equipment", "unit")}
 
@@ -103,28 +106,68 @@ def entity_kind(entity_id: str) -> str:
 
 @dataclass
 class Run:
-    """One run folder in memory: every table as a DataFrame, plus manifest, summary, scenario."""
+    """One run folder in memory: every table it wrote as a DataFrame, plus manifest, summary
+    and scenario. A table the run did not write (``output.skip_tables``) raises
+    :class:`AnalysisError` when asked for, naming it."""
 
     path: Path
-    heats: pd.DataFrame
-    slabs: pd.DataFrame
-    plates: pd.DataFrame
-    genealogy: pd.DataFrame
-    events: pd.DataFrame
-    defects: pd.DataFrame
-    tests: pd.DataFrame
-    equipment: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
     manifest: dict[str, Any]
     summary: dict[str, Any]
     scenario: dict[str, Any]
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
-        """A table by its file name without ``.csv`` (``"plates"``...)."""
+        """A table by its name (``"plates"``...)."""
         if name not in CSV_TABLES:
             raise AnalysisError(f"no table {name!r}; tables are {', '.join(CSV_TABLES)}")
-        frame: pd.DataFrame = getattr(self, name)
-        return frame
+        if name not in self.tables:
+            raise AnalysisError(
+                f"{self.path}: this needs the {name} table, which the run did not write (its "
+                f"scenario's output.skip_tables leaves it out); run the scenario again without "
+                f"skipping {name}"
+            )
+        return self.tables[name]
+
+    @property
+    def heats(self) -> pd.DataFrame:
+        """heats.csv (or .parquet)."""
+        return self.table("heats")
+
+    @property
+    def slabs(self) -> pd.DataFrame:
+        """slabs.csv (or .parquet)."""
+        return self.table("slabs")
+
+    @property
+    def plates(self) -> pd.DataFrame:
+        """plates.csv (or .parquet)."""
+        return self.table("plates")
+
+    @property
+    def genealogy(self) -> pd.DataFrame:
+        """genealogy.csv (or .parquet)."""
+        return self.table("genealogy")
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """events.csv (or .parquet)."""
+        return self.table("events")
+
+    @property
+    def defects(self) -> pd.DataFrame:
+        """defects.csv (or .parquet)."""
+        return self.table("defects")
+
+    @property
+    def tests(self) -> pd.DataFrame:
+        """tests.csv (or .parquet)."""
+        return self.table("tests")
+
+    @property
+    def equipment(self) -> pd.DataFrame:
+        """equipment.csv (or .parquet)."""
+        return self.table("equipment")
 
     @property
     def name(self) -> str:
@@ -171,7 +214,7 @@ class Run:
         return self.start + pd.to_timedelta(minutes, unit="min")
 
     def __repr__(self) -> str:
-        rows = ", ".join(f"{t}={len(self.table(t))}" for t in CSV_TABLES)
+        rows = ", ".join(f"{t}={len(frame)}" for t, frame in self.tables.items())
         return f"Run({str(self.path)!r}, {rows})"
 
 
@@ -183,9 +226,24 @@ def as_run(run: RunLike) -> Run:
     return run if isinstance(run, Run) else load_run(run)
 
 
+def table_files(manifest: dict[str, Any]) -> list[str]:
+    """The table files the manifest says the run wrote: ``format`` and ``tables`` (a manifest
+    older than them: every table, as CSV)."""
+    fmt = manifest.get("format", "csv")
+    tables = manifest.get("tables", list(CSV_TABLES))
+    if fmt not in ("csv", "parquet") or not isinstance(tables, list):
+        raise AnalysisError("manifest.json: damaged: its format or tables entry is not mill's")
+    unknown = [t for t in tables if t not in CSV_TABLES]
+    if unknown:
+        raise AnalysisError(f"manifest.json: unknown table(s) {', '.join(map(str, unknown))}")
+    return [f"{t}.{fmt}" for t in tables]
+
+
 def _to_bool(series: pd.Series) -> pd.Series:
     if series.dtype == bool:
         return series
+    if isinstance(series.dtype, pd.BooleanDtype):  # from Parquet
+        return series.astype(bool) if not series.isna().any() else series
     mapped = series.map(
         lambda v: (
             {"true": True, "false": False, "1": True, "0": False}.get(str(v).strip().lower())
@@ -205,39 +263,74 @@ def _to_int(series: pd.Series) -> pd.Series:
     return numeric.round().astype("int64")
 
 
+def _categories(
+    observed: list[str], table: str, column: str, grades: list[str]
+) -> tuple[list[str], bool]:
+    """The categories of a categorical column (known vocabularies first, in their order;
+    grades, stages and units ordered) and whether they are ordered."""
+    if column in _GRADE_COLUMNS:
+        return sorted(set(grades) | set(observed)), True
+    if column in _STAGE_COLUMNS:
+        return [s for s in STAGE_ORDER if s in observed] + [
+            s for s in observed if s not in STAGE_ORDER
+        ], True
+    if (table, column) in _UNIT_COLUMNS:
+        return [u for u in UNIT_ORDER if u in observed] + [
+            u for u in observed if u not in UNIT_ORDER
+        ], True
+    if column in _KNOWN:
+        known = _KNOWN[column]
+        return list(known) + [v for v in observed if v not in known], False
+    return observed, False
+
+
 def _categorical(series: pd.Series, table: str, column: str, grades: list[str]) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):  # from Parquet: no text round trip
+        present = series.cat.remove_unused_categories().cat.categories
+        observed = sorted(str(v) for v in present if str(v) != "")
+        cats, ordered = _categories(observed, table, column, grades)
+        out = series.cat.set_categories(cats)
+        return out.cat.as_ordered() if ordered else out.cat.as_unordered()
     values = series.astype("str").where(series.notna())
     observed = sorted(v for v in values.dropna().unique() if v != "")
     values = values.where(values != "")
-    if column in _GRADE_COLUMNS:
-        cats = sorted(set(grades) | set(observed))
-        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
-    if column in _STAGE_COLUMNS:
-        cats = [s for s in STAGE_ORDER if s in observed] + [
-            s for s in observed if s not in STAGE_ORDER
-        ]
-        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
-    if (table, column) in _UNIT_COLUMNS:
-        cats = [u for u in UNIT_ORDER if u in observed] + [
-            u for u in observed if u not in UNIT_ORDER
-        ]
-        return pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=series.index)
-    if column in _KNOWN:
-        known = _KNOWN[column]
-        cats = list(known) + [v for v in observed if v not in known]
-        return pd.Series(pd.Categorical(values, categories=cats), index=series.index)
-    return pd.Series(pd.Categorical(values, categories=observed), index=series.index)
+    cats, ordered = _categories(observed, table, column, grades)
+    return pd.Series(pd.Categorical(values, categories=cats, ordered=ordered), index=series.index)
+
+
+def _read_csv(path: Path, table: str) -> pd.DataFrame:
+    text_cols = {
+        c.name: "str"
+        for c in schema.TABLES[table]
+        if c.dtype in ("string", "category", "bool", "datetime")
+    }  # datetimes parsed below: read as text, a column of gaps and dates is not "mixed"
+    try:
+        return pd.read_csv(path, dtype=text_cols, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise AnalysisError(
+            f"{path}: reading a Parquet run needs the pyarrow package: pip install 'mill[parquet]'"
+        ) from None
+    try:
+        data = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
+    frame: pd.DataFrame = data.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+    return frame
 
 
 def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """A table file (CSV or Parquet, by its suffix) with the data dictionary's dtypes, and the
+    columns it lacked (added as empty)."""
     cols = schema.TABLES[table]
-    text_cols = {
-        c.name: "str" for c in cols if c.dtype in ("string", "category", "bool", "datetime")
-    }  # datetimes parsed below: read as text, a column of gaps and dates is not "mixed"
-    try:
-        frame = pd.read_csv(path, dtype=text_cols, keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
-        raise AnalysisError(f"{path} is not a readable run table: {exc}") from exc
+    frame = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path, table)
     missing = [c.name for c in cols if c.name not in frame.columns]
     for name in missing:
         frame[name] = pd.NA
@@ -252,7 +345,7 @@ def _read_table(path: Path, table: str, grades: list[str]) -> tuple[pd.DataFrame
         elif col.dtype == "category":
             frame[col.name] = _categorical(s, table, col.name, grades)
         elif col.dtype == "datetime":
-            frame[col.name] = pd.to_datetime(s, errors="coerce")
+            frame[col.name] = pd.to_datetime(s, errors="coerce").astype(DATETIME_DTYPE)
         else:
             frame[col.name] = s.astype("string").mask(s.astype("string") == "")
     return frame, missing
@@ -294,7 +387,7 @@ def verify_files(folder: Path, manifest: dict[str, Any]) -> None:
             f"{folder}/manifest.json has no checksums_sha256, so the run folder cannot be "
             "verified (load_run(..., verify=False) reads it unchecked)"
         )
-    names = [f for f in REQUIRED_FILES if f != "manifest.json"]
+    names = [f for f in (*RUN_FILES, *table_files(manifest)) if f != "manifest.json"]
     names += sorted(str(n) for n in sums if n not in names)
     for name in names:
         expected = sums.get(name)
@@ -314,13 +407,13 @@ def _verify_rows(folder: Path, manifest: dict[str, Any], tables: dict[str, pd.Da
     rows = manifest.get("rows")
     if not isinstance(rows, dict):
         raise AnalysisError(f"{folder}/manifest.json has no row counts (rows)")
-    for table, frame in tables.items():
+    for (table, frame), name in zip(tables.items(), table_files(manifest), strict=True):
         expected = rows.get(table)
         if not isinstance(expected, int) or isinstance(expected, bool):
-            raise AnalysisError(f"{folder}/manifest.json has no row count for {table}.csv")
+            raise AnalysisError(f"{folder}/manifest.json has no row count for {name}")
         if len(frame) != expected:
             raise AnalysisError(
-                f"{folder}/{table}.csv: damaged: {len(frame)} rows where manifest.json "
+                f"{folder}/{name}: damaged: {len(frame)} rows where manifest.json "
                 f"recorded {expected}"
             )
 
@@ -349,6 +442,10 @@ def _read_object(path: Path) -> dict[str, Any]:
 def load_run(path: str | Path, verify: bool = True) -> Run:
     """Load the run folder at ``path``; :class:`AnalysisError` if it is not a complete run.
 
+    The tables load the same way from CSV and from Parquet (the manifest says which format the
+    run wrote and which tables): equal DataFrames for the same scenario and seed. A table the
+    run did not write is not in :attr:`Run.tables`, and asking for it names it.
+
     With ``verify`` (the default, and what every ``mill`` command does) each file must have
     the SHA-256 and each table the row count that ``manifest.json`` recorded, so a damaged
     folder (a table cut short or edited) is refused, naming the file. ``verify=False`` skips
@@ -357,12 +454,14 @@ def load_run(path: str | Path, verify: bool = True) -> Run:
     folder = Path(path)
     if not folder.is_dir():
         raise AnalysisError(f"{folder} is not a run folder (no such directory)")
-    missing_files = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
+    missing_files = [f for f in RUN_FILES if not (folder / f).is_file()]
+    manifest = _read_object(folder / "manifest.json") if not missing_files else {}
+    files = table_files(manifest) if manifest else [f"{t}.csv" for t in CSV_TABLES]
+    missing_files += [f for f in files if not (folder / f).is_file()]
     if missing_files:
         raise AnalysisError(
             f"{folder} is not a complete run folder: missing {', '.join(missing_files)}"
         )
-    manifest = _read_object(folder / "manifest.json")
     if verify:
         verify_files(folder, manifest)
     summary = _read_object(folder / "summary.json")
@@ -374,17 +473,18 @@ def load_run(path: str | Path, verify: bool = True) -> Run:
     grades = sorted(grades_table) if isinstance(grades_table, dict) else []
     tables: dict[str, pd.DataFrame] = {}
     missing_cols: dict[str, list[str]] = {}
-    for table in CSV_TABLES:
-        tables[table], missing = _read_table(folder / f"{table}.csv", table, grades)
+    for name in files:
+        table = name.split(".")[0]
+        tables[table], missing = _read_table(folder / name, table, grades)
         if missing:
             missing_cols[table] = missing
     if verify:
         _verify_rows(folder, manifest, tables)
     return Run(
         path=folder,
+        tables=tables,
         manifest=manifest,
         summary=summary,
         scenario=scenario,
         missing_columns=missing_cols,
-        **tables,
     )

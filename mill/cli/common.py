@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_USER = 2
 EXIT_INVARIANT = 1
@@ -35,3 +36,12 @@ def say_swept(swept: Sequence[Path]) -> None:
     """Tell the user which leftovers of killed runs were cleaned up (on stderr)."""
     for path in swept:
         print(f"mill: removed {shown(path)}, left by a run that was killed", file=sys.stderr)
+
+
+def add_format_option(parser: Any) -> None:
+    """``--format csv|parquet``: the tables' file format (the scenario's ``output.format``)."""
+    parser.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        help="write the tables as CSV or Parquet (overrides output.format; default csv)",
+    )

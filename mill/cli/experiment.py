@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mill.cli.common import EXIT_INVARIANT, Terminated, UserError, err, say_swept, shown
+from mill.cli.common import (
+    EXIT_INVARIANT,
+    Terminated,
+    UserError,
+    add_format_option,
+    err,
+    say_swept,
+    shown,
+)
 
 if TYPE_CHECKING:  # types only: importing the experiment layer costs ~1 s, --help must not
     from mill.experiment.study import ExperimentResult
@@ -31,7 +39,10 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from mill import experiment as ex
 
     _check_options(args)
-    spec, scenario = ex.read_experiment(args.file, list(args.set or []), args.replications)
+    overrides = list(args.set or [])
+    if args.format is not None:
+        overrides.append(f"output.format={args.format}")
+    spec, scenario = ex.read_experiment(args.file, overrides, args.replications)
     plan = ex.plan(spec, Path(args.file).resolve(), scenario)
     out = Path(args.out) if args.out else ex.default_out(spec.experiment.name, args.resume)
     # what can be refused is refused before a pool or a cluster starts
@@ -157,6 +168,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument(
         "--set", action="append", metavar="KEY=VALUE", help="override a scenario field in every run"
     )
+    add_format_option(e)
     where = e.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     where.add_argument(

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mill.cli.common import EXIT_INVARIANT, UserError, err, say_swept, shown
+from mill.cli.common import (
+    EXIT_INVARIANT,
+    UserError,
+    add_format_option,
+    err,
+    say_swept,
+    shown,
+)
 
 
 def _progress(horizon_min: float, quiet: bool) -> tuple[Callable[[float, int], None] | None, Any]:
@@ -69,6 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = list(args.set or [])
     if args.seed is not None:
         overrides.append(f"run.seed={args.seed}")
+    if args.format is not None:
+        overrides.append(f"output.format={args.format}")
     sc = load_scenario(args.scenario, overrides)
     if args.out:
         out = Path(args.out)
@@ -154,6 +163,7 @@ def add_parsers(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="override a scenario field, e.g. --set plant.quench.htc_w_m2k=7000",
     )
+    add_format_option(r)
     r.add_argument("--force", action="store_true", help="replace an existing run folder")
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.set_defaults(func=cmd_run)

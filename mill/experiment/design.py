@@ -26,7 +26,7 @@ import numpy as np
 
 from mill import __version__
 from mill.experiment.spec import Alternative, ExperimentFile
-from mill.experiment.task import RunTask
+from mill.experiment.task import TABLES_READ, RunTask
 from mill.model import check_scenario
 from mill.scenario import Scenario, ScenarioError, load_scenario, scenario_hash, validate
 from mill.scenario.load import apply_override
@@ -201,6 +201,15 @@ def plan(spec: ExperimentFile, source: Path, scenario_path: Path) -> Plan:
     for p in points:
         sc = point_scenario(base, p)
         check_scenario(sc)
+        needed = [t for t in TABLES_READ if t in sc.output.skip_tables]
+        if needed:
+            raise ScenarioError(
+                [
+                    f"output.skip_tables: an experiment reads {' and '.join(needed)} for its "
+                    "table KPIs and warm-up check; do not skip "
+                    f"{'it' if len(needed) == 1 else 'them'}"
+                ]
+            )
         scenarios[p.id] = sc
         hashes[p.id] = scenario_hash(with_seed(sc, 0))
         csv = sc.orders.csv if sc.orders.source == "csv" and sc.orders.csv else ""

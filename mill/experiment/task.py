@@ -29,6 +29,8 @@ from mill.scenario import Scenario
 from mill.trace.folder import leftover_path, write_atomic
 
 KPI_FILE = "kpis.json"
+TABLES_READ = ("plates", "genealogy")
+"""The tables ``table_kpis`` reads: an experiment's scenario may not skip them."""
 KEPT_WITH_SUMMARY = ("manifest.json", "summary.json", KPI_FILE)
 """What ``--keep summary`` leaves of a run folder."""
 WIP_STEP_MIN = 60.0

@@ -23,7 +23,7 @@ from mill.model.summary import invariants, summary, unit_stats
 from mill.scenario import Scenario, ScenarioError, dump_scenario, scenario_hash
 from mill.trace.folder import RunFolder
 
-PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pydantic")
+PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pydantic", "pyarrow")
 
 
 @dataclass
@@ -72,7 +72,9 @@ def run_scenario(
     working folder or a folder that is not mill's: see ``mill.trace.folder``)."""
     check_scenario(sc)
     t0 = time.perf_counter()
-    with RunFolder(out, force=force, protect=protect) as folder:
+    with RunFolder(
+        out, force, protect, file_format=sc.output.format, tables=sc.output.tables
+    ) as folder:
         folder.write_text("scenario.toml", dump_scenario(sc))
         plant = Plant(sc, folder, route)
         plant.records.miss_reason = lambda plate, d: miss_reason(plant, plate, d)
@@ -94,6 +96,7 @@ def run_scenario(
             "platform": platform.platform(),
             "wall_time_s": round(wall, 3),
             "simulated_days": sc.run.horizon_days,
+            **folder.layout(),
             "rows": rows,
             "invariants": inv,
             "checksums_sha256": folder.checksums(),

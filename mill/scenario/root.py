@@ -1,4 +1,4 @@
-"""The root of a validated scenario: run control, planning, plant, products and quality."""
+"""The root of a validated scenario: run control, planning, plant, products, quality, output."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from mill.distributions import exponential, uniform
 from mill.scenario.equipment import PlantSection
 from mill.scenario.fields import DistSpec, Section, dist_within, within
+from mill.scenario.output import Output
 from mill.scenario.products import (
     CHEMISTRY_TABLES,
     PREHEAT_CLASSES,
@@ -75,6 +76,7 @@ class Scenario(Section):
     grades: dict[str, Grade] = Field(default_factory=default_grades)
     orders: Orders = Orders()
     quality: Quality = Quality()
+    output: Output = Output()
 
     @model_validator(mode="before")
     @classmethod

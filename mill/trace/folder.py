@@ -30,7 +30,10 @@ from types import TracebackType
 from typing import Any
 
 from mill.trace.schema import TABLES
-from mill.trace.writer import TableWriter
+from mill.trace.writer import SkippedTable, TableWriter
+
+FORMATS = ("csv", "parquet")
+"""The table file formats: ``TABLE.csv`` or ``TABLE.parquet``."""
 
 MANIFEST = "manifest.json"
 """The file that makes a folder mill's: a JSON object with a ``mill_version`` key."""
@@ -134,11 +137,35 @@ def sweep_leftovers(parent: Path) -> list[Path]:
     return done
 
 
+def _writer_class(file_format: str) -> type[TableWriter]:
+    """The table writer of a format (pyarrow is imported only for Parquet: an extra)."""
+    if file_format == "parquet":
+        from mill.trace.parquet import ParquetTableWriter
+
+        return ParquetTableWriter
+    return TableWriter
+
+
 class RunFolder:
     """A run folder under construction: tables stream into a temporary folder, then
-    ``commit`` writes the JSON files and renames it to its final name atomically."""
+    ``commit`` writes the JSON files and renames it to its final name atomically.
 
-    def __init__(self, out: str | Path, force: bool = False, protect: Iterable[Path] = ()) -> None:
+    ``file_format`` is "csv" or "parquet"; a table not in ``tables`` is taken from the model
+    and dropped (no file)."""
+
+    def __init__(
+        self,
+        out: str | Path,
+        force: bool = False,
+        protect: Iterable[Path] = (),
+        file_format: str = "csv",
+        tables: Iterable[str] = TABLES,
+    ) -> None:
+        if file_format not in FORMATS:
+            raise ValueError(f"unknown table format {file_format!r}: {', '.join(FORMATS)}")
+        self.format = file_format
+        self.written = tuple(t for t in TABLES if t in set(tables))
+        """The tables written, in the data dictionary's order (the others are skipped)."""
         self.final = Path(out).resolve()
         if self.final.exists():
             if not force:
@@ -155,8 +182,12 @@ class RunFolder:
         self.tables: dict[str, TableWriter] = {}
         self._committed = False
         try:
+            writer = _writer_class(file_format)
             for name in TABLES:
-                self.tables[name] = TableWriter(name, self.tmp / f"{name}.csv")
+                if name in self.written:
+                    self.tables[name] = writer(name, self.tmp / f"{name}.{file_format}")
+                else:
+                    self.tables[name] = SkippedTable(name)
         except BaseException:
             self.abort()
             raise
@@ -174,16 +205,24 @@ class RunFolder:
         (self.tmp / name).write_text(text + "\n", encoding="utf-8")
 
     def close_tables(self) -> dict[str, int]:
-        """Close every table; returns the row count of each."""
+        """Close every table; returns the row count of each table written."""
         for writer in self.tables.values():
             writer.close()
-        return {name: w.rows for name, w in self.tables.items()}
+        return {name: self.tables[name].rows for name in self.written}
+
+    def layout(self) -> dict[str, Any]:
+        """What the manifest records of the tables: their file format and which were
+        written (``load_run`` reads them by this)."""
+        return {"format": self.format, "tables": list(self.written)}
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every file written so far."""
         out: dict[str, str] = {}
         for path in sorted(self.tmp.iterdir()):
-            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            # streamed in blocks: reading a file whole held a year's events.csv (90 MB) in
+            # memory, the largest part of a long run's peak RSS (issue 13.1)
+            with path.open("rb") as fh:
+                out[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
         return out
 
     def commit(self) -> Path:

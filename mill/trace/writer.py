@@ -200,3 +200,39 @@ class _CsvLine:
     def line(self, cells: list[str]) -> str:
         self._writer.writerow(cells)
         return self._last[:-2] + "\n"
+
+
+def _nothing(*values: Any) -> None:
+    """The row "format" of a skipped table: nothing is made."""
+
+
+class SkippedTable(TableWriter):
+    """A table the scenario leaves out (``output.skip_tables``): takes the model's rows and
+    keeps none, writes no file and counts no rows. A ``TableWriter`` by type, so the model
+    writes to it without knowing."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.path = Path()
+        self.rows = 0
+
+    def write(self, row: tuple[Any, ...] | list[Any]) -> None:
+        """Drop the row."""
+
+    def format_row(self, row: tuple[Any, ...] | list[Any]) -> str:
+        raise NotImplementedError(f"{self.name} is not written")
+
+    def line_format(self) -> Callable[..., Any]:
+        return _nothing
+
+    def add_line(self, line: Any) -> None:
+        """Drop the row."""
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def discard(self) -> None:
+        """Nothing to discard."""
