@@ -24,12 +24,12 @@ import os
 import re
 import shutil
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from mill.trace.schema import TABLES
+from mill.trace.schema import TABLES, Column
 from mill.trace.writer import TableWriter
 
 MANIFEST = "manifest.json"
@@ -138,7 +138,14 @@ class RunFolder:
     """A run folder under construction: tables stream into a temporary folder, then
     ``commit`` writes the JSON files and renames it to its final name atomically."""
 
-    def __init__(self, out: str | Path, force: bool = False, protect: Iterable[Path] = ()) -> None:
+    def __init__(
+        self,
+        out: str | Path,
+        force: bool = False,
+        protect: Iterable[Path] = (),
+        tables: Mapping[str, tuple[Column, ...]] | None = None,
+    ) -> None:
+        """``tables``: the tables to stream (file stem → columns); default the run folder's."""
         self.final = Path(out).resolve()
         if self.final.exists():
             if not force:
@@ -155,8 +162,8 @@ class RunFolder:
         self.tables: dict[str, TableWriter] = {}
         self._committed = False
         try:
-            for name in TABLES:
-                self.tables[name] = TableWriter(name, self.tmp / f"{name}.csv")
+            for name, cols in (TABLES if tables is None else tables).items():
+                self.tables[name] = TableWriter(name, self.tmp / f"{name}.csv", cols)
         except BaseException:
             self.abort()
             raise
