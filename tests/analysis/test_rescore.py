@@ -90,7 +90,7 @@ def test_every_rescorable_key_is_accepted_and_every_other_refused() -> None:
     for pattern, _ in RESCORABLE:
         _check_key(pattern.replace("*", "0").split("."))
     assert REFUSED[-1][0] == ""
-    with pytest.raises(AnalysisError, match="orders.mean_interarrival"):
+    with pytest.raises(AnalysisError, match=r"orders\.mean_interarrival"):
         _check_key(["orders", "mean_interarrival"])
 
 
