@@ -20,8 +20,10 @@ its first judgement used were replaced. So
   run never made: it is reported ``needs_resimulation``;
 * a plate that *was* reworked keeps its recorded outcome when no override can touch its path
   (no changed rule for a condition its rework or final reason came from, the rework switch
-  unchanged, and no recorded rolled-in-scale area between the old and new limit); otherwise
-  it is reported ``needs_resimulation``.
+  unchanged, and no recorded rolled-in-scale area between the old and new limit); a plate
+  reworked only by grinding or only by re-levelling (``REPLAYABLE``) is replayed from its
+  first judgement when the new rules end it there; otherwise it is reported
+  ``needs_resimulation``.
 
 A plate's outcome changes only when its decision (or its ground truth) under the new
 settings differs from the one under the run's own settings, both computed from the record;
@@ -54,7 +56,15 @@ from mill.scenario.load import apply_overrides, parse_override, validate
 from mill.trace.dictionary import RESCORE_PLATES
 from mill.trace.folder import OutputExistsError, RunFolder
 
-__all__ = ["REFUSED", "RESCORABLE", "Rescore", "rescore", "rescore_text", "write_rescore"]
+__all__ = [
+    "REFUSED",
+    "REPLAYABLE",
+    "RESCORABLE",
+    "Rescore",
+    "rescore",
+    "rescore_text",
+    "write_rescore",
+]
 
 _RULE_FIELDS = ("action", "reason", "max_times", "fallback")
 RESCORABLE: tuple[tuple[str, str], ...] = (
@@ -85,6 +95,13 @@ REFUSED: tuple[tuple[str, str], ...] = (
     ("", "it changes what is made, how it flows or what is measured"),
 )
 """Why a key is refused: the first entry whose path is a prefix of the key."""
+REPLAYABLE: dict[str, str] = {
+    "grind": "changes only the plate's surface defects (and looks at its surface again)",
+    "relevel": "changes only its flatness (and looks at its surface again)",
+}
+"""Rework after which a plate's first judgement can be replayed from the record: it leaves
+hardness, Charpy, UT and size as they were (a re-temper re-measures hardness and Charpy, a
+cut-out re-scans and re-sizes the plate)."""
 
 
 @dataclass
@@ -312,22 +329,23 @@ class _Judge:
         )
         if not hit and not scale:
             return "", None
-        if not scale and done == {"grind"}:
-            replay = self._ground_first(p)
+        if not scale and len(done) == 1 and next(iter(done)) in REPLAYABLE:
+            replay = self._replay_first(p, next(iter(done)))
             if replay is not None:
                 return replay
         if hit:
             what = ", ".join(sorted(done)) or "rework not possible"
-            return f"reworked ({what}); the rule for {', '.join(hit)} changed", None
+            return f"reworked ({what}); the overrides change the rule for {', '.join(hit)}", None
         return "reworked; a rolled-in scale area lies between the old and new limit", None
 
-    def _ground_first(self, p: Any) -> tuple[str, tuple[Any, ...]] | None:
-        """A plate that was only ground went to grinding at its first judgement, so the one
-        condition whose rule grinds held first then (no condition above it held, and
-        grinding changes only its surface defects). If the new rule ends the plate there,
-        its outcome follows from the record: the measured hardness for the downgrade grade,
-        and its truth with the defects later ground off."""
-        grinders = [c for c, r in _rules(self.old).items() if r.action == "grind"]
+    def _replay_first(self, p: Any, action: str) -> tuple[str, tuple[Any, ...]] | None:
+        """A plate reworked only by ``action`` (one of ``REPLAYABLE``) went to it at its first
+        judgement, so the one condition whose rule takes that action held first then (no
+        condition above it held, and the rework changed nothing the conditions above it read).
+        If the new rules end the plate there, its outcome follows from the record: the
+        measured hardness for the downgrade grade, and its truth with the defects the rework
+        later removed."""
+        grinders = [c for c, r in _rules(self.old).items() if r.action == action]
         if len(grinders) != 1:
             return None
         dis = self.new.quality.disposition
@@ -345,7 +363,7 @@ class _Judge:
             disp == "prime" and nc,
             disp in ("downgraded", "scrap") and not nc,
         )
-        return f"first judgement replayed (ground in the run): {d.condition}: {d.action}", out
+        return f"first judgement replayed ({action} in the run): {d.condition}: {d.action}", out
 
     def fresh(self, p: Any) -> tuple[str, tuple[str, str, str] | None, bool | None]:
         """A plate not reworked: (note, new (disposition, reason, grade) or None when it

@@ -94,18 +94,25 @@ def test_every_rescorable_key_is_accepted_and_every_other_refused() -> None:
         _check_key(["orders", "mean_interarrival"])
 
 
-def test_a_changed_rule_changes_exactly_the_plates_it_decides(run_dir: Path) -> None:
-    """surface_defect → downgrade instead of grind: the plates ground in the run are judged as
-    at their first judgement and downgraded; no other plate changes; the figures move by
-    exactly the changed plates."""
-    result = rescore(run_dir, ["quality.disposition.rules.surface_defect.action=downgrade"])
+@pytest.mark.parametrize(
+    ("condition", "reason", "rework"),
+    [("surface_defect", "SURF-GRIND", "grind"), ("flatness_fail", "FLAT-RELEVEL", "relevel")],
+)
+def test_a_changed_rule_changes_exactly_the_plates_it_decides(
+    run_dir: Path, condition: str, reason: str, rework: str
+) -> None:
+    """A rule that downgrades instead of reworking: the plates reworked only that way in the
+    run are judged as at their first judgement and downgraded; no other plate changes; the
+    figures move by exactly the changed plates (and those that need re-simulation)."""
+    result = rescore(run_dir, [f"quality.disposition.rules.{condition}.action=downgrade"])
     f = result.plates
     changed = f[f["status"] == "changed"]
     assert len(changed) > 0
     assert (changed["disposition"] == "downgraded").all()
-    assert (changed["reason"] == "SURF-GRIND").all()
+    assert (changed["reason"] == reason).all()
     assert changed["reworked"].all()
-    assert changed["note"].str.contains("first judgement replayed").all()
+    assert changed["note"].str.contains(f"first judgement replayed ({rework} in the run)",
+                                        regex=False).all()  # fmt: skip
     s = result.summary
     win = changed[changed["in_window"]]
     resim = f[(f["status"] == "needs_resimulation") & f["in_window"]]
