@@ -163,8 +163,10 @@ def write_rca_dataset(run: RunLike, path: str | Path) -> tuple[Path, int]:
     r = as_run(run)
     frame = rca_dataset(r)
     target = Path(path)
-    if target.resolve().parent == r.path.resolve() or target.is_dir():
-        raise AnalysisError(f"refusing to write {target}: give a file outside the run folder")
+    if r.path.resolve() in target.resolve().parents:
+        raise AnalysisError(f"refusing to write {target}: it is inside the run folder {r.path}")
+    if target.is_dir():
+        raise AnalysisError(f"cannot write {target}: it is a folder, give a file name")
     if not target.parent.is_dir():
         raise AnalysisError(f"cannot write {target}: no folder {target.parent}")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

@@ -489,6 +489,8 @@ def write_rescore(
     result = rescore(run, overrides)
     r = result.run
     target = Path(out) if out is not None else r.path.parent / f"{r.path.name}-rescored"
+    if r.path.resolve() in target.resolve().parents:
+        raise AnalysisError(f"refusing to write {target}: it is inside the run folder {r.path}")
     try:
         folder = RunFolder(target, force, protect=[r.path], tables={"plates": RESCORE_PLATES})
     except OutputExistsError as exc:

@@ -152,6 +152,9 @@ def test_the_output_folder_is_atomic_and_not_overwritten(run_dir: Path, tmp_path
         write_rescore(run_dir, [], tmp_path / "r")
     write_rescore(run_dir, [], tmp_path / "r", force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["r"]
+    with pytest.raises(AnalysisError, match="inside the run folder"):
+        write_rescore(run_dir, [], run_dir / "rescored")
+    assert not (run_dir / "rescored").exists()
 
 
 def test_cli_rescore_help_and_run(run_dir: Path, tmp_path: Path,
