@@ -99,6 +99,13 @@ REPLAYABLE: dict[str, str] = {
     "grind": "changes only the plate's surface defects (and looks at its surface again)",
     "relevel": "changes only its flatness (and looks at its surface again)",
 }
+REWORK_UNITS: frozenset[str] = frozenset(
+    {"tempering_furnace", "leveller", "final_inspection", "plasma", "oxyfuel"}
+)
+"""The units the rework actions of ``mill.model.rework`` visit (events.csv stage rework): a
+rework visit to any other unit is a rework this module does not know, and the plate's path
+is taken to touch every rule that reworks."""
+UNKNOWN_REWORK = "unknown rework"
 """Rework after which a plate's first judgement can be replayed from the record: it leaves
 hardness, Charpy, UT and size as they were (a re-temper re-measures hardness and Charpy, a
 cut-out re-scans and re-sizes the plate)."""
@@ -184,6 +191,8 @@ class _Record:
     charpy_pass: dict[str, bool]
     flatness: dict[str, tuple[float, bool]]
     grind_visits: Counter[str]
+    """Rework visits by plate lineage and unit (``BASE|unit``)."""
+    rework_units: dict[str, set[str]]
 
     @classmethod
     def of(cls, run: Run) -> _Record:
@@ -217,7 +226,13 @@ class _Record:
         visits = Counter(
             _base(grind["entity_id"].astype("string")) + "|" + grind["unit"].astype("string")
         )
-        return cls(final_defects, removed_defects, scale_areas, charpy_pass, flatness, visits)
+        units: dict[str, set[str]] = {}
+        for key in visits:
+            b, unit = key.split("|")
+            units.setdefault(b, set()).add(unit)
+        return cls(
+            final_defects, removed_defects, scale_areas, charpy_pass, flatness, visits, units
+        )
 
     def reading(self, p: Any, tol: float) -> Reading:
         """The plate's measured state as recorded (the flatness reading takes its side of the
@@ -236,7 +251,12 @@ class _Record:
         kv = self.charpy_pass.get(ref) if isinstance(ref, str) else None
         ut = None if pd.isna(p.ut_pass) else bool(p.ut_pass)
         return Reading(
-            kv, float(p.hardness_meas_hbw), float(p.hardness_centre_meas_hbw), ut, value, found
+            kv_pass=kv,
+            hbw=float(p.hardness_meas_hbw),
+            hbw_centre=float(p.hardness_centre_meas_hbw),
+            ut_pass=ut,
+            flatness_mm_per_m=value,
+            found=found,
         )
 
     def truth(self, p: Any, first: bool = False) -> TrueState:
@@ -268,6 +288,8 @@ class _Record:
             done.add("cutout_resize")
         if self.grind_visits[f"{base}|final_inspection"] > p.relevels:
             done.add("grind")
+        if self.rework_units.get(base, set()) - REWORK_UNITS:
+            done.add(UNKNOWN_REWORK)
         return done
 
 
@@ -276,15 +298,21 @@ def _rules(sc: Scenario) -> dict[str, Any]:
     return {r.condition: r for r in sc.quality.disposition.rules}
 
 
-def _changed_conditions(old: Scenario, new: Scenario) -> set[str]:
-    """Conditions whose rule changed, and with the rework switch flipped every condition whose
-    rule reworks (under either setting)."""
+def _changed_conditions(old: Scenario, new: Scenario) -> tuple[set[str], set[str]]:
+    """(conditions whose rule acts differently: action, max_times or fallback changed, or
+    with the rework switch flipped every condition whose rule reworks under either setting;
+    conditions whose rule changed only its reason code)."""
     ro, rn = _rules(old), _rules(new)
-    out = {c for c in ro if ro[c].model_dump() != rn[c].model_dump()}
+
+    def acts(r: Any) -> tuple[Any, ...]:
+        return r.action, r.max_times, r.fallback
+
+    flow = {c for c in ro if acts(ro[c]) != acts(rn[c])}
     if old.quality.disposition.rework != new.quality.disposition.rework:
-        out |= {c for c in ro if ro[c].action not in rules_of.TERMINAL_ACTIONS}
-        out |= {c for c in rn if rn[c].action not in rules_of.TERMINAL_ACTIONS}
-    return out
+        flow |= {c for c in ro if ro[c].action not in rules_of.TERMINAL_ACTIONS}
+        flow |= {c for c in rn if rn[c].action not in rules_of.TERMINAL_ACTIONS}
+    renamed = {c for c in ro if c not in flow and ro[c].reason != rn[c].reason}
+    return flow, renamed
 
 
 def _scale_between(areas: list[float], a: float, b: float) -> bool:
@@ -296,7 +324,7 @@ class _Judge:
     def __init__(self, run: Run, old: Scenario, new: Scenario) -> None:
         self.old, self.new = old, new
         self.rec = _Record.of(run)
-        self.changed = _changed_conditions(old, new)
+        self.changed, self.renamed = _changed_conditions(old, new)
         self.scale = (
             old.quality.visual.scale_imperfection_max_mm2,
             new.quality.visual.scale_imperfection_max_mm2,
@@ -321,6 +349,8 @@ class _Judge:
         ro = _rules(self.old)
         done = self.rec.rework_done(p, base)
         path = {c for c, r in ro.items() if r.action in done}
+        if UNKNOWN_REWORK in done:
+            path |= {c for c, r in ro.items() if r.action not in rules_of.TERMINAL_ACTIONS}
         reason = "" if pd.isna(p.reason) else str(p.reason)
         path |= {c for c, r in ro.items() if reason and r.reason == reason}
         hit = sorted(path & self.changed)
@@ -328,7 +358,7 @@ class _Judge:
             self.rec.scale_areas.get(base, []), *self.scale
         )
         if not hit and not scale:
-            return "", None
+            return self._renamed(p, reason, done)
         if not scale and len(done) == 1 and next(iter(done)) in REPLAYABLE:
             replay = self._replay_first(p, next(iter(done)))
             if replay is not None:
@@ -337,6 +367,22 @@ class _Judge:
             what = ", ".join(sorted(done)) or "rework not possible"
             return f"reworked ({what}); the overrides change the rule for {', '.join(hit)}", None
         return "reworked; a rolled-in scale area lies between the old and new limit", None
+
+    def _renamed(self, p: Any, reason: str, done: set[str]) -> tuple[str, tuple[Any, ...] | None]:
+        """A reworked plate whose path no override touches: its recorded outcome, with the
+        new reason code when the rule that ended it only changed its code (needs
+        re-simulation when two rules shared the old code, so the rule is not known)."""
+        ro, rn = _rules(self.old), _rules(self.new)
+        enders = [c for c, r in ro.items() if reason and r.reason == reason]
+        if not any(c in self.renamed for c in enders):
+            return "", None
+        if len(enders) != 1:
+            return f"reworked ({', '.join(sorted(done))}); reason {reason} is not one rule's", None
+        new_reason = rn[enders[0]].reason
+        out = (str(p.disposition), new_reason,
+               "" if pd.isna(p.grade_released) else str(p.grade_released),
+               bool(p.nonconforming_true), bool(p.escape), bool(p.false_reject))  # fmt: skip
+        return f"reason code of {enders[0]} renamed", out
 
     def _replay_first(self, p: Any, action: str) -> tuple[str, tuple[Any, ...]] | None:
         """A plate reworked only by ``action`` (one of ``REPLAYABLE``) went to it at its first
@@ -384,6 +430,10 @@ class _Judge:
         note = ""
         if d_n == d_o:
             new_outcome: tuple[str, str, str] | None = recorded
+        elif (d_n.action, d_n.condition) == (d_o.action, d_o.condition):
+            # the same decision under a new reason code (a rework not possible stays so)
+            new_outcome = (recorded[0], d_n.reason, recorded[2])
+            note = f"reason code of {d_n.condition} renamed"
         elif d_n.is_rework:
             new_outcome = None
             note = f"the rules now send it to {d_n.action} ({d_n.condition}): new measurements"

@@ -27,7 +27,14 @@ def conditions(plant: Plant, plate: Plate) -> list[str]:
         for d in plate.defects
         if d.defect_id in det and det[d.defect_id][2]
     ]
-    reading = Reading(m.kv_pass, m.hbw, m.hbw_centre, m.ut_pass, m.flatness, found)
+    reading = Reading(
+        kv_pass=m.kv_pass,
+        hbw=m.hbw,
+        hbw_centre=m.hbw_centre,
+        ut_pass=m.ut_pass,
+        flatness_mm_per_m=m.flatness,
+        found=found,
+    )
     return rules_of.conditions(reading, _limits(plant, plate))
 
 

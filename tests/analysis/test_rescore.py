@@ -8,6 +8,7 @@ decides, and a plate whose new decision needs new measurements is reported, not 
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -167,3 +168,41 @@ def test_cli_rescore_help_and_run(run_dir: Path, tmp_path: Path,
     assert main(["rescore", str(run_dir), "--out", str(tmp_path / "x")]) == 0
     out = capsys.readouterr().out
     assert "escapes.plates" in out and "rescore folder" in out
+
+
+def test_a_new_reason_code_renames_without_moving_a_plate(run_dir: Path) -> None:
+    """A rule that changes only its reason code: every plate the rule ended (reworked or
+    not) carries the new code, nothing else changes and nothing needs re-simulation."""
+    result = rescore(run_dir, ["quality.disposition.rules.surface_defect.reason=SURF-NEW"])
+    f = result.plates[result.plates["status"] != "wip"]
+    assert set(f["status"]) == {"unchanged", "changed"}
+    old = f["reason_original"] == "SURF-GRIND"
+    assert old.any()
+    assert (f.loc[old, "reason"] == "SURF-NEW").all()
+    assert (f.loc[~old, "reason"].fillna("") == f.loc[~old, "reason_original"].fillna("")).all()
+    assert (f["disposition"] == f["disposition_original"]).all()
+    assert all(v == 0 for v in result.summary["difference"]["plates"].values())
+
+
+def test_a_rework_the_module_does_not_know_touches_every_reworking_rule(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rework visit to a unit no known rework uses (a stage added later) makes the plate's
+    path touch every rule that reworks: it is not replayed but needs re-simulation."""
+    module = importlib.import_module("mill.analysis.rescore")  # the name is also a function
+
+    base = module.rescore(run_dir, ["quality.disposition.rules.flatness_fail.action=downgrade"])
+    replayed = base.plates.loc[base.plates["status"] == "changed", "plate_id"]
+    assert len(replayed) > 0
+    record_of = module._Record.of
+
+    def with_unknown_unit(run: object) -> object:
+        rec = record_of(run)  # type: ignore[arg-type]
+        for pid in replayed:
+            rec.rework_units.setdefault(pid.split("R")[0], set()).add("shot_blast")
+        return rec
+
+    monkeypatch.setattr(module._Record, "of", with_unknown_unit)
+    again = module.rescore(run_dir, ["quality.disposition.rules.flatness_fail.action=downgrade"])
+    status = again.plates.set_index("plate_id").loc[replayed, "status"]
+    assert (status == "needs_resimulation").all()
