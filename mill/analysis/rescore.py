@@ -170,8 +170,21 @@ def scenarios(run: Run, overrides: Sequence[str]) -> tuple[Scenario, Scenario, l
             indexed.append(f"{'.'.join(_rule_index(base, key))}={value}")
         new = apply_overrides(copy.deepcopy(run.scenario), indexed)
     except ScenarioError as exc:
-        raise AnalysisError("\n".join(exc.messages)) from None
+        raise AnalysisError("\n".join(_rule_names(run, exc.messages))) from None
     return base, new, applied
+
+
+def _rule_names(run: Run, messages: list[str]) -> list[str]:
+    """Error messages with a rule's index in its path replaced by its condition, as the
+    user names it (``quality.disposition.rules.2.action`` → ``...rules.hardness_low.action``)."""
+    rules = run.scenario.get("quality", {}).get("disposition", {}).get("rules", [])
+    out = []
+    for m in messages:
+        for i, r in enumerate(rules):
+            if isinstance(r, dict) and isinstance(r.get("condition"), str):
+                m = m.replace(f"disposition.rules.{i}.", f"disposition.rules.{r['condition']}.")
+        out.append(m)
+    return out
 
 
 # ---- the record of each plate -----------------------------------------------------------

@@ -206,3 +206,16 @@ def test_a_rework_the_module_does_not_know_touches_every_reworking_rule(
     again = module.rescore(run_dir, ["quality.disposition.rules.flatness_fail.action=downgrade"])
     status = again.plates.set_index("plate_id").loc[replayed, "status"]
     assert (status == "needs_resimulation").all()
+
+
+def test_a_bad_value_of_an_honoured_key_is_named_as_given(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An invalid value for a rule field is a user error naming the rule by its condition
+    (not by its place in the list); no folder is written."""
+    out = tmp_path / "out"
+    key = "quality.disposition.rules.hardness_low.action"
+    assert main(["rescore", str(run_dir), "--set", f"{key}=explode", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and key in err[0]
+    assert not out.exists()
