@@ -34,7 +34,9 @@ from mill.analysis.plots import (
     plot_yield_waterfall,
 )
 from mill.analysis.quality_plots import edge_zone_mm, plot_charpy, plot_defect_map, plot_hardness
+from mill.analysis.rca import rca_dataset, write_rca_dataset
 from mill.analysis.report import report_html, write_report
+from mill.analysis.rescore import Rescore, rescore, rescore_text, write_rescore
 from mill.analysis.statistics import (
     defect_pareto,
     defect_table,
@@ -55,6 +57,7 @@ __all__ = [
     "AnalysisError",
     "Experiment",
     "Lineage",
+    "Rescore",
     "Run",
     "certificate_data",
     "compare_kpis",
@@ -92,7 +95,10 @@ __all__ = [
     "plot_wip_throughput",
     "plot_yield_waterfall",
     "property_tests",
+    "rca_dataset",
     "report_html",
+    "rescore",
+    "rescore_text",
     "spec_compliance",
     "trace_back",
     "trace_forward",
@@ -101,6 +107,8 @@ __all__ = [
     "wip_throughput",
     "write_certificate",
     "write_experiment_report",
+    "write_rca_dataset",
     "write_report",
+    "write_rescore",
     "yield_waterfall",
 ]

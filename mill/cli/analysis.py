@@ -1,4 +1,5 @@
-"""The commands that read run and experiment folders: trace, report, compare, certificate."""
+"""The commands that read run and experiment folders: trace, report, compare, certificate,
+rescore, export."""
 
 from __future__ import annotations
 
@@ -37,8 +38,59 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace) -> int:
+    out, result = _analysis("write_rescore")(args.run, args.set or [], args.out, args.force)
+    print(_analysis("rescore_text")(result))
+    print(f"rescore folder: {out}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out, rows = _analysis("write_rca_dataset")(args.run, args.rca)
+    print(f"rca data set: {out} ({rows} detected nonconformities)")
+    return 0
+
+
+def _add_rescore(sub: Any) -> None:
+    r = sub.add_parser(
+        "rescore",
+        help="re-judge a finished run under other acceptance limits or disposition rules",
+        description="Re-apply acceptance and disposition to the truth and measurements a run "
+        "folder recorded, without simulating again, and write the re-scored plates table, a "
+        "summary (escapes, false rejects, downgrades, released and prime tonnes) and its "
+        "difference from the run's own figures. Only keys that act on recorded values can be "
+        "set: quality.visual.scale_imperfection_max_mm2, quality.disposition.rework and a "
+        "rule's action, reason, max_times or fallback "
+        "(quality.disposition.rules.CONDITION.FIELD). Any other key changes what is measured "
+        "or how the plant flows and is refused (exit 2): simulate it with mill experiment. A "
+        "plate whose new decision needs rework, or a reworked plate whose path a changed rule "
+        "touches, is reported as needing re-simulation.",
+        epilog="examples: mill rescore runs/base | mill rescore runs/base --set "
+        "quality.disposition.rules.surface_defect.action=downgrade --out runs/base-downgrade",
+    )
+    r.add_argument("run", metavar="RUN", help="run folder")
+    r.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="override one key (repeatable)"
+    )
+    r.add_argument("--out", help="output folder (default RUN-rescored beside the run)")
+    r.add_argument("--force", action="store_true", help="replace an existing output folder")
+    r.set_defaults(func=cmd_rescore)
+
+    e = sub.add_parser(
+        "export",
+        help="export a data set derived from a run (root-cause analysis)",
+        description="Write a data set derived from a run folder. --rca: one row per detected "
+        "nonconformity (a defect an inspection found, or a failed test) with what the mill's "
+        "own systems hold (lineage, heat chemistry, casting, rolling, heat treatment, cutting, "
+        "measurements) and the true root cause as the label; `mill schema` lists its columns.",
+    )
+    e.add_argument("run", metavar="RUN", help="run folder")
+    e.add_argument("--rca", required=True, metavar="FILE.csv", help="the CSV file to write")
+    e.set_defaults(func=cmd_export)
+
+
 def add_parsers(sub: Any) -> None:
-    """The trace, report, compare and certificate subcommands."""
+    """The trace, report, compare, certificate, rescore and export subcommands."""
     t = sub.add_parser(
         "trace",
         help="print the lineage of a heat, slab or plate",
@@ -101,3 +153,5 @@ def add_parsers(sub: Any) -> None:
         help="the authorised inspection representative the certificate names",
     )
     cert.set_defaults(func=cmd_certificate)
+
+    _add_rescore(sub)

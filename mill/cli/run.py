@@ -130,7 +130,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from mill.trace import schema
+    from mill.trace import dictionary
 
     if args.json == "scenario":
         from mill.scenario import Scenario
@@ -141,7 +141,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
         print(json.dumps(experiment_json_schema(), indent=2, sort_keys=True))
     else:
-        print(schema.markdown() if args.markdown else schema.text())
+        print(dictionary.markdown() if args.markdown else dictionary.text())
     return 0
 
 

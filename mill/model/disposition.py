@@ -10,59 +10,48 @@ from __future__ import annotations
 import simpy
 
 from mill.model.entities import Plate
-from mill.model.escapes import escape_reasons, nonconformities, surface_needs_action
+from mill.model.escapes import escape_reasons, plate_limits, true_state
 from mill.model.plant import Plant
 from mill.model.rework import rework_plate
+from mill.quality import disposition as rules_of
+from mill.quality.disposition import Finding, Reading
 
 STAGE = "disposition"
 
 
 def conditions(plant: Plant, plate: Plate) -> list[str]:
-    """The rule conditions that hold for the plate's *measured* state, in priority order."""
-    g = plant.sc.grades[plate.order.grade]
-    lo, hi = g.hbw_window(plate.thickness_mm)
+    """The rule conditions that hold for the plate's *measured* state, in priority order
+    (``mill.quality.disposition.conditions``)."""
     m = plate.measured
     det = m.det
-    seen = [d for d in plate.defects if d.defect_id in det and det[d.defect_id][2]]
-    found = {d.mechanism for d in seen}
-    out = []
-    if m.kv_pass is False:
-        out.append("charpy_fail")
-    if m.hbw < lo:
-        out.append("hardness_low")
-    if m.hbw_centre < g.centre_min_hbw:
-        out.append("centre_hardness_low")
-    if m.hbw > hi:
-        out.append("hardness_high")
-    if m.ut_pass is False:
-        out.append("ut_fail")
-    if "cut_edge_crack" in found:
-        out.append("cut_edge_crack")
-    if m.surface_false_open or any(
-        surface_needs_action(plant, d, det[d.defect_id][1]) for d in seen
-    ):
-        out.append("surface_defect")
-    if m.flatness > plant.sc.quality.testing.flatness_tolerance_mm_per_m:  # NaN: not measured
-        out.append("flatness_fail")
-    return out
+    found = [
+        Finding(d.mechanism, det[d.defect_id][1])
+        for d in plate.defects
+        if d.defect_id in det and det[d.defect_id][2]
+    ]
+    reading = Reading(
+        kv_pass=m.kv_pass,
+        hbw=m.hbw,
+        hbw_centre=m.hbw_centre,
+        ut_pass=m.ut_pass,
+        flatness_mm_per_m=m.flatness,
+        found=found,
+        false_surface_calls=m.surface_false_open,
+    )
+    return rules_of.conditions(reading, plate_limits(plant, plate))
 
 
 def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
-    """Ground truth: does the plate fail its order, whatever the inspection saw?"""
-    return any(True for _ in nonconformities(plant, plate))
+    """Ground truth: does the plate fail its order, whatever the inspection saw?
+    (``mill.quality.disposition.truly_nonconforming``)"""
+    return rules_of.truly_nonconforming(true_state(plate), plate_limits(plant, plate))
 
 
 def downgrade_grade(plant: Plant, plate: Plate) -> str:
-    """The grade a downgraded plate is sold as: the grade below if its measured hardness
-    meets that grade's window, else its own grade as non-prime."""
-    g = plant.sc.grades[plate.order.grade]
-    lower = g.downgrade_to
-    if lower is not None:
-        lg = plant.sc.grades[lower]
-        lo, hi = lg.hbw_window(plate.thickness_mm)
-        if lo <= plate.measured.hbw <= hi:
-            return lower
-    return plate.order.grade
+    """The grade a downgraded plate is sold as (``mill.quality.disposition.downgrade_grade``)."""
+    return rules_of.downgrade_grade(
+        plant.sc, plate.order.grade, plate.thickness_mm, plate.measured.hbw
+    )
 
 
 def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -73,32 +62,19 @@ def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
     # the truth when first judged: a rejection is false if the plate was conforming then
     plate.measured.nc_first = truly_nonconforming(plant, plate)
     while True:
-        conds = conditions(plant, plate)
-        if not conds:
-            if plate.resizes:
-                _dispose(plant, plate, "downgraded", "RESIZED", plate.order.grade)
-            else:
-                _dispose(plant, plate, "prime", "", plate.order.grade)
+        d = rules_of.decide(
+            conditions(plant, plate), rules, plate.rework_counts, dis.rework, plate.resizes > 0
+        )
+        if not d.is_rework:
+            disposition, grade = rules_of.outcome(
+                plant.sc, d, plate.order.grade, plate.thickness_mm, plate.measured.hbw
+            )
+            _dispose(plant, plate, disposition, d.reason, grade)
             return
-        rule = rules[conds[0]]
-        action = rule.action
-        done = plate.rework_counts.get(rule.condition, 0)
-        rework = action not in ("release", "downgrade", "scrap")
-        if rework and (not dis.rework or done >= rule.max_times):
-            action = rule.fallback
-        if action == "release":
-            _dispose(plant, plate, "prime", rule.reason, plate.order.grade)
-            return
-        if action == "scrap":
-            _dispose(plant, plate, "scrap", rule.reason, "")
-            return
-        if action == "downgrade":
-            _dispose(plant, plate, "downgraded", rule.reason, downgrade_grade(plant, plate))
-            return
-        plate.rework_counts[rule.condition] = done + 1
-        ok = yield from rework_plate(plant, plate, action, rule.condition)
+        plate.rework_counts[d.condition] = plate.rework_counts.get(d.condition, 0) + 1
+        ok = yield from rework_plate(plant, plate, d.action, d.condition)
         if not ok:  # the rework was not possible (e.g. nothing worth re-sizing)
-            _dispose(plant, plate, "scrap", rule.reason, "")
+            _dispose(plant, plate, "scrap", d.reason, "")
             return
 
 

@@ -24,9 +24,11 @@ from collections.abc import Iterator
 
 from mill.model.entities import Plate
 from mill.model.plant import Plant
-from mill.quality.acceptance import is_surface_defect, meets_ut, ut_classes
+from mill.quality import disposition as rules_of
 from mill.quality.defects import Defect, is_internal
-from mill.quality.detection import Indication
+from mill.quality.disposition import NONCONFORMITIES, Limits, TrueState
+
+__all__ = ["NONCONFORMITIES", "REASONS", "escape_reasons", "miss_reason", "nonconformities"]
 
 REASONS: tuple[str, ...] = (
     "missed_by_pod",
@@ -37,56 +39,36 @@ REASONS: tuple[str, ...] = (
     "appeared_after_inspection",
     "accepted_by_rule",
 )
-NONCONFORMITIES: tuple[str, ...] = (
-    "hardness_surface",
-    "hardness_centre",
-    "charpy",
-    "cut_edge_crack",
-    "flatness",
-    "surface_crack",
-    "rolled_in_scale",
-    "quench_crack",
-    "ut_class",
-)
-"""Every kind ``nonconformities`` yields (a defect's mechanism, or a test or the UT class)."""
 EDGE_CRACK_VISIBLE_H = 48.0
 """SSAB TechSupport #16: cut-edge cracks become visible from 48 h after cutting."""
 UT_MIN_THICKNESS_MM = 6.0
 """EN 10160 scope: 6–200 mm."""
 
 
-def surface_needs_action(plant: Plant, d: Defect, area_mm2: float) -> bool:
-    """A surface finding that needs action, with the scenario's scale-imperfection limit."""
-    limit = plant.sc.quality.visual.scale_imperfection_max_mm2
-    return is_surface_defect(d.mechanism, area_mm2, limit)
+def plate_limits(plant: Plant, plate: Plate) -> Limits:
+    """The acceptance limits the plate is judged by (its grade at its thickness)."""
+    return rules_of.limits(plant.sc, plate.order.grade, plate.thickness_mm)
+
+
+def true_state(plate: Plate) -> TrueState:
+    """What the plate really is, as far as its order is concerned."""
+    p = plate.truth
+    return TrueState(
+        p.hbw_surface,
+        p.hbw_centre,
+        p.kv_true,
+        plate.order.ut_class,
+        plate.thickness_mm,
+        plate.width_mm,
+        plate.length_mm,
+        plate.defects,
+    )
 
 
 def nonconformities(plant: Plant, plate: Plate) -> Iterator[tuple[str, Defect | None]]:
-    """Each way the plate truly fails its order, as (nonconformity, defect or None), whatever
-    the inspection saw. Lazy: ``any(...)`` stops at the first."""
-    g = plant.sc.grades[plate.order.grade]
-    lo, hi = g.hbw_window(plate.thickness_mm)
-    p = plate.truth
-    if not lo <= p.hbw_surface <= hi:
-        yield "hardness_surface", None
-    if p.hbw_centre < g.centre_min_hbw:
-        yield "hardness_centre", None
-    if p.kv_true < g.charpy_min_j:
-        yield "charpy", None
-    for d in plate.defects:
-        if d.mechanism in ("cut_edge_crack", "flatness") or surface_needs_action(
-            plant, d, d.area_mm2
-        ):
-            yield d.mechanism, d
-    if plate.order.ut_class != "none" and plate.thickness_mm >= UT_MIN_THICKNESS_MM:
-        truth = [
-            Indication(d.x_mm, d.y_mm, d.z_frac, d.length_mm, d.width_mm, d.area_mm2, k, True)
-            for k, d in enumerate(plate.defects)
-            if is_internal(d.mechanism)
-        ]
-        body, edge, level = ut_classes(truth, plate.thickness_mm, plate.width_mm, plate.length_mm)
-        if not meets_ut(plate.order.ut_class, body, edge, level):
-            yield "ut_class", None
+    """Each way the live plate truly fails its order (``mill.quality.disposition``)."""
+    # the live plate's defects are Defects
+    yield from rules_of.nonconformities(true_state(plate), plate_limits(plant, plate))  # type: ignore[misc]
 
 
 def _found(plate: Plate, d: Defect) -> bool:

@@ -24,12 +24,12 @@ import os
 import re
 import shutil
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from mill.trace.schema import TABLES
+from mill.trace.schema import TABLES, Column
 from mill.trace.writer import SkippedTable, TableWriter
 
 FORMATS = ("csv", "parquet")
@@ -151,7 +151,8 @@ class RunFolder:
     ``commit`` writes the JSON files and renames it to its final name atomically.
 
     ``file_format`` is "csv" or "parquet"; a table not in ``tables`` is taken from the model
-    and dropped (no file)."""
+    and dropped (no file). ``columns`` gives the tables to stream (file stem → columns) for
+    a folder that is not a run folder (e.g. a re-scored run); default the run folder's."""
 
     def __init__(
         self,
@@ -159,12 +160,15 @@ class RunFolder:
         force: bool = False,
         protect: Iterable[Path] = (),
         file_format: str = "csv",
-        tables: Iterable[str] = TABLES,
+        tables: Iterable[str] | None = None,
+        columns: Mapping[str, tuple[Column, ...]] | None = None,
     ) -> None:
         if file_format not in FORMATS:
             raise ValueError(f"unknown table format {file_format!r}: {', '.join(FORMATS)}")
         self.format = file_format
-        self.written = tuple(t for t in TABLES if t in set(tables))
+        self.columns = TABLES if columns is None else columns
+        wanted = set(self.columns if tables is None else tables)
+        self.written = tuple(t for t in self.columns if t in wanted)
         """The tables written, in the data dictionary's order (the others are skipped)."""
         self.final = Path(out).resolve()
         if self.final.exists():
@@ -183,9 +187,10 @@ class RunFolder:
         self._committed = False
         try:
             writer = _writer_class(file_format)
-            for name in TABLES:
+            for name, cols in self.columns.items():
                 if name in self.written:
-                    self.tables[name] = writer(name, self.tmp / f"{name}.{file_format}")
+                    path = self.tmp / f"{name}.{file_format}"
+                    self.tables[name] = writer(name, path, cols)
                 else:
                     self.tables[name] = SkippedTable(name)
         except BaseException:
