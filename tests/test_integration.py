@@ -45,8 +45,7 @@ def test_littles_law_is_checked_for_every_unit(baseline_run: RunArtifacts) -> No
     """Each unit's reported L equals λ·W (to the rounding of the reported figures); every unit
     of the plant is there (all but the inspection regimes' units, off in the baseline)."""
     units = baseline_run.manifest["invariants"]["littles_law"]["units"]
-    regimes = {"surface_inspection", "edge_mt", "hardness_tester"}
-    assert set(units) == set(UNIT_NAMES) - regimes
+    assert set(units) == set(baseline_run.scenario.plant.units())
     for name, u in units.items():
         lw = u["lambda_per_min"] * u["W_min"]
         assert u["L"] == pytest.approx(lw, rel=1e-3, abs=1e-3), name
@@ -183,7 +182,7 @@ def test_equipment_timelines_cover_the_run_without_gaps(baseline_run: RunArtifac
     e = baseline_run.table("equipment")
     horizon = baseline_run.scenario.run.horizon_days * 1440
     assert set(e.state) <= STATES
-    assert set(e.unit) == set(UNIT_NAMES)
+    assert set(e.unit) == set(baseline_run.scenario.plant.units())  # every unit of the plant
     for unit, g in e.groupby("unit"):
         start, end, dur = numbers(g.start_min), numbers(g.end_min), numbers(g.duration_min)
         order = np.argsort(start.to_numpy(), kind="stable")
@@ -221,7 +220,7 @@ def test_summary_has_the_kpis_the_issue_lists(baseline_run: RunArtifacts) -> Non
     } <= set(s["yield_by_tonnage"])
     assert isinstance(s["throughput_t_per_h"], float)
     assert {"mean", "p50", "p90", "p95"} <= set(s["lead_time_h"])
-    assert set(s["utilisation"]) == set(UNIT_NAMES)
+    assert set(s["utilisation"]) == set(baseline_run.scenario.plant.units())
     assert {"mean_t", "mean_pieces"} <= set(s["wip"])
     assert s["defects"]["by_mechanism"]
     assert {"per_million_prime", "plates"} <= set(s["escapes"])
