@@ -147,11 +147,18 @@ class Plant:
                 yield self.env.timeout(order.arrival_min - self.env.now)
             self.book.add(order)
 
+    def _split_units(self, _event: simpy.Event) -> None:
+        for unit in self.units.values():
+            unit.split()
+
     def run(self, progress: Callable[[float, int], None] | None = None) -> None:
         """Simulate to the horizon; ``progress(now_min, plates_disposed)`` is called every
         simulated hour."""
         self.env.process(self._order_arrivals(self._orders()))
         self.env.process(self.route.source(self))
+        if 0.0 < self.warmup < self.horizon:
+            # equipment.csv rows break at the end of the warm-up: the window is whole rows
+            self.env.timeout(self.warmup).callbacks.append(self._split_units)
         # what exists now (scenario, plant, orders, modules) lives through the whole run: keep
         # it out of the cyclic collector's full passes (each one walks every live object).
         # Left alone if the host process froze objects itself (e.g. before forking workers).

@@ -69,6 +69,9 @@ class Unit:
         # state interval being recorded
         self.state = "idle"
         self._state_since = 0.0
+        # slot-minutes worked and blocked in the interval being recorded (slot occupancy)
+        self._iv_working = 0.0
+        self._iv_blocked = 0.0
         # time integrals over the observation window [warmup, now]
         self._last = 0.0
         self.int_working = 0.0
@@ -85,7 +88,11 @@ class Unit:
     # ---- statistics -------------------------------------------------------------------
     def _advance(self) -> None:
         now = self.env.now
-        lo = self._last if self._last > self.warmup else self.warmup
+        last = self._last
+        if now > last and not self.is_down:
+            self._iv_working += self.working * (now - last)
+            self._iv_blocked += self.blocked * (now - last)
+        lo = last if last > self.warmup else self.warmup
         if now > lo:
             dt = now - lo
             self.int_present += self.present * dt
@@ -114,15 +121,32 @@ class Unit:
         self._advance()
         self._write_interval()
 
+    def split(self) -> None:
+        """End the open interval now and start another in the same state (at the end of the
+        warm-up, so that the KPI window is a sum of whole equipment.csv rows)."""
+        self._advance()
+        self._write_interval()
+
     def _write_interval(self) -> None:
-        """Record the state interval that ends now (zero-length intervals are not written)."""
+        """Record the state interval that ends now (zero-length intervals are not written),
+        with the slot-minutes worked and blocked in it (call ``_advance`` first)."""
         now = self.env.now
         since = self._state_since
         if now > since:
             self._add_equipment(
-                self._equipment_line(self.name, self.state, since, now, now - since)
+                self._equipment_line(
+                    self.name,
+                    self.state,
+                    since,
+                    now,
+                    now - since,
+                    self._iv_working,
+                    self._iv_blocked,
+                )
             )
         self._state_since = now
+        self._iv_working = 0.0
+        self._iv_blocked = 0.0
 
     # ---- flow of pieces ---------------------------------------------------------------
     def _arrive(self, entity_id: str, kind: str, stage: str) -> Visit:

@@ -272,10 +272,29 @@ TESTS: tuple[Column, ...] = (
 
 EQUIPMENT: tuple[Column, ...] = (
     _c("unit", "", "category", "unit"),
-    _c("state", "", "category", "busy, idle, down, blocked"),
+    _c(
+        "state",
+        "",
+        "category",
+        "down (unit stopped), else busy (any slot working), blocked (no slot working, one "
+        "holding a finished piece) or idle",
+    ),
     _c("start_min", "min", "float", "interval start"),
     _c("end_min", "min", "float", "interval end"),
     _c("duration_min", "min", "float", "interval length"),
+    _c(
+        "busy_slot_min",
+        "min",
+        "float",
+        "slot-minutes worked in the interval (a furnace of 12 slots, 12 working for 10 min: "
+        "120); busy_slot_min / (capacity x window) is the unit's utilisation",
+    ),
+    _c(
+        "blocked_slot_min",
+        "min",
+        "float",
+        "slot-minutes held by finished pieces waiting for the next unit in the interval",
+    ),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {

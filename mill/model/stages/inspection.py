@@ -11,7 +11,13 @@ from mill.distributions import draw_uniform
 from mill.model.entities import Plate
 from mill.model.plant import Plant
 from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
-from mill.quality.detection import manual_recheck, pod_one, ut_scan, ut_time_min
+from mill.quality.detection import (
+    flatness_reading,
+    manual_recheck,
+    pod_one,
+    ut_scan,
+    ut_time_min,
+)
 
 STAGE = "inspection"
 FLATNESS_NOISE_MM_PER_M = 0.3
@@ -95,14 +101,14 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     tol = plant.sc.quality.testing.flatness_tolerance_mm_per_m
     # the plate's true flatness is drawn once, and again only when a re-levelling has
     # removed its flatness defect (assumption: a defect is 1.05–2.5× the tolerance, a sound
-    # plate 0.2–0.8×); each gauge reading adds its own noise
+    # plate 0.2–0.8×); each gauge reading adds its own noise and reads a magnitude (>= 0)
     truth = plate.truth
     if truth.flat_defect != flat_defect:
         lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
         truth.flatness_true = draw_uniform(rng, *lo_hi) * tol
         truth.flat_defect = flat_defect
     true_flat = truth.flatness_true
-    meas = true_flat + float(rng.normal(0.0, FLATNESS_NOISE_MM_PER_M))
+    meas = flatness_reading(rng, true_flat, FLATNESS_NOISE_MM_PER_M)
     plate.measured.flatness = meas
     for d in plate.defects:
         if d.mechanism == "flatness" and meas > tol:
