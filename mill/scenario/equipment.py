@@ -115,6 +115,28 @@ class Quench(UnitSpec):
     uniformity: Annotated[DistSpec, dist_within(0, 1)] = triangular(0.85, 0.97, 1.0)
 
 
+class ColdBuffer(UnitSpec):
+    """Storage between the quench and the tempering furnace: quenched plates wait here, cold,
+    for a place in the furnace, so a full furnace does not hold the quench. ``capacity`` is
+    the number of mother plates it holds; 0 couples the quench directly to the furnace (the
+    quench then keeps a finished plate until the furnace takes it). ``time_min`` is the least
+    time a plate spends in it (handling; default 0).
+
+    Assumption: 20 mother plates (about 2 h of the baseline's quench output of ~10 plates/h),
+    not a published figure; Q&T lines store quenched plate on the floor or a rack before
+    tempering, so the buffer has no breakdowns."""
+
+    capacity: Annotated[int, within(0, 500)] = 20
+    time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(0.0)
+    derived_time: bool = False
+
+    @model_validator(mode="after")
+    def _no_breakdown(self) -> ColdBuffer:
+        if self.breakdown is not None:
+            raise ValueError("a cold buffer is storage and does not break down (drop breakdown)")
+        return self
+
+
 class TemperingFurnace(UnitSpec):
     """Tempering furnace: soak 30 min + 2 min/mm; set temperature per grade (domain §1.5)."""
 
@@ -181,6 +203,7 @@ class PlantSection(Section):
     shear_line: ShearLine = unit_at("rolling", ShearLine())
     austenitising_furnace: AustenitisingFurnace = unit_at("heat_treatment", AustenitisingFurnace())
     quench: Quench = unit_at("heat_treatment", Quench())
+    cold_buffer: ColdBuffer = unit_at("heat_treatment", ColdBuffer())
     tempering_furnace: TemperingFurnace = unit_at("heat_treatment", TemperingFurnace())
     leveller: UnitSpec = unit_at("heat_treatment", UnitSpec(time_min=uniform(1.5, 3.0)))
     cutting: Cutting = unit_at("cutting", Cutting())
