@@ -80,7 +80,12 @@ class ReheatFurnace(UnitSpec):
 
 
 class PlateMill(UnitSpec):
-    """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8)."""
+    """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8).
+
+    Work-roll changes: the mill stops for ``roll_change_min`` once it has rolled
+    ``roll_change_every_t`` tonnes or ``roll_change_every_km`` km of plate since the last
+    change, whichever comes first (0 turns that trigger off). Assumption, not a published
+    figure: a change every ~2,000 t (about a day of this line's rolling) taking 15–25 min."""
 
     reduction_per_pass: Annotated[float, within(0.02, 0.4)] = 0.14
     pass_time_s: Annotated[DistSpec, dist_within(1, 60)] = uniform(8, 15)
@@ -88,6 +93,9 @@ class PlateMill(UnitSpec):
     max_width_mm: Annotated[float, within(1000, 5500)] = 4100.0
     max_length_mm: Annotated[float, within(5000, 60_000)] = 48_000.0
     scale_loss_pct: Annotated[float, within(0, 5)] = 0.8
+    roll_change_every_t: Annotated[float, within(0, 1e6)] = 0.0
+    roll_change_every_km: Annotated[float, within(0, 1e4)] = 0.0
+    roll_change_min: Annotated[DistSpec, dist_within(0, 1440)] = uniform(15, 25)
 
 
 class ShearLine(UnitSpec):

@@ -295,6 +295,20 @@ EQUIPMENT: tuple[Column, ...] = (
         "float",
         "slot-minutes held by finished pieces waiting for the next unit in the interval",
     ),
+    _c(
+        "stop",
+        "",
+        "category",
+        "why a down unit is stopped: breakdown, roll_change, maintenance or off_shift (the "
+        "earliest of overlapping stops); empty when not down",
+    ),
+    _c(
+        "stop_type",
+        "",
+        "category",
+        "planned (roll_change, maintenance, off_shift) or unplanned (breakdown); empty when "
+        "not down",
+    ),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {
