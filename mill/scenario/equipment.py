@@ -85,7 +85,10 @@ class PlateMill(UnitSpec):
     Work-roll changes: the mill stops for ``roll_change_min`` once it has rolled
     ``roll_change_every_t`` tonnes or ``roll_change_every_km`` km of plate since the last
     change, whichever comes first (0 turns that trigger off). Assumption, not a published
-    figure: a change every ~2,000 t (about a day of this line's rolling) taking 15–25 min."""
+    figure: a change every ~2,000 t (about a day of this line's rolling) taking 15–25 min.
+    ``work_roll_diameter_mm`` sets the roll gap's shape factor, which decides how much of
+    the reduction closes the centre porosity (``mill.quality.porosity``). Assumption: Ø 1,070
+    mm, inside the ~1,000–1,120 mm of 4-high plate-mill work rolls."""
 
     reduction_per_pass: Annotated[float, within(0.02, 0.4)] = 0.14
     pass_time_s: Annotated[DistSpec, dist_within(1, 60)] = uniform(8, 15)
@@ -93,6 +96,7 @@ class PlateMill(UnitSpec):
     max_width_mm: Annotated[float, within(1000, 5500)] = 4100.0
     max_length_mm: Annotated[float, within(5000, 60_000)] = 48_000.0
     scale_loss_pct: Annotated[float, within(0, 5)] = 0.8
+    work_roll_diameter_mm: Annotated[float, within(400, 1500)] = 1070.0
     roll_change_every_t: Annotated[float, within(0, 1e6)] = 0.0
     roll_change_every_km: Annotated[float, within(0, 1e4)] = 0.0
     roll_change_min: Annotated[DistSpec, dist_within(0, 1440)] = uniform(15, 25)

@@ -106,6 +106,13 @@ SLABS: tuple[Column, ...] = (
         "mother plates sheared from the rolled plate (empty until sheared)",
     ),
     _c("slab_defects", "", "int", "internal defects born in the slab (ground truth)"),
+    _c(
+        "porosity_closed",
+        "",
+        "int",
+        "centre-porosity voids the rolling reduction closed (counted in slab_defects, not "
+        "carried to the plate)",
+    ),
 )
 
 PLATES: tuple[Column, ...] = (
