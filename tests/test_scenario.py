@@ -617,7 +617,9 @@ def test_default_scenario_dump_round_trips() -> None:
 def test_effective_dump_resolves_every_default() -> None:
     """The dump lists every unit, grade and disposition rule, not just the file's keys."""
     data = tomllib.loads(dump_scenario(load_scenario(BASELINE)))
-    assert set(data) == {"run", "planning", "plant", "grades", "orders", "quality", "output"}
+    assert set(data) == {
+        "run", "planning", "plant", "calendar", "grades", "orders", "quality", "output"
+    }  # fmt: skip
     units = set(UNIT_NAMES) - {"plasma", "oxyfuel"}
     assert units <= set(data["plant"])
     assert set(data["grades"]) == {"NM400", "NM450", "NM500"}

@@ -62,6 +62,8 @@ _KNOWN: dict[str, tuple[str, ...]] = {
     "disposition": ("prime", "downgraded", "scrap", "wip"),
     "seq_position": ("first", "middle", "last"),
     "state": ("busy", "idle", "blocked", "down"),
+    "stop": ("breakdown", "roll_change", "maintenance", "off_shift"),
+    "stop_type": ("planned", "unplanned"),
     "relation": ("cast", "rolled", "cut", "recut", "scrap", "loss"),
     "call": ("reject", "accept", "dismissed", "missed", "removed"),
     "detected_by": ("ut", "manual_ut", "visual", "hardness", "flatness", "none"),

@@ -238,11 +238,9 @@ def plot_gantt(
 
 
 def plot_utilisation(run: RunLike, window: bool = True, ax: Axes | None = None) -> Figure:
-    """Share of time each unit spent busy, blocked, down and idle (stacked horizontal bars).
-
-    A unit with several places (a furnace) counts as busy while any place is; the black tick
-    marks the run summary's utilisation of its whole capacity, where the run reported it.
-    """
+    """Share of time each unit's slots spent busy, blocked, down and idle (stacked horizontal
+    bars), by slot occupancy as ``unit_utilisation`` and the run summary define it: a furnace
+    with a quarter of its slots working is 25 % busy."""
     table = unit_utilisation(run, window)
     fig, ax = new_axes(ax, (9.0, 0.35 * len(table) + 1.8))
     left = np.zeros(len(table))
@@ -251,24 +249,12 @@ def plot_utilisation(run: RunLike, window: bool = True, ax: Axes | None = None) 
         v = 100.0 * table[f"{state}_frac"].fillna(0.0).to_numpy()
         ax.barh(y, v, left=left, color=STATE_COLOURS[state], label=state, height=0.75)
         left += v
-    cap = 100.0 * table["utilisation"].to_numpy(dtype=float)
-    if np.isfinite(cap).any():
-        ax.scatter(
-            cap,
-            y,
-            marker="|",
-            s=260,
-            linewidths=2.5,
-            color="#111111",
-            zorder=3,
-            label="utilisation of capacity (summary)",
-        )
     ax.set_yticks(y, [u.replace("_", " ") for u in table.index])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of time (%)")
+    ax.set_xlabel("Share of slot time (%)")
     ax.set_title("Unit utilisation, blocked and down time" + (" (after warm-up)" if window else ""))
-    ax.legend(ncol=5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8)
+    ax.legend(ncol=4, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8)
     tidy(ax, "x")
     fig.tight_layout()
     return fig

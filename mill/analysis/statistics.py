@@ -289,30 +289,61 @@ def lead_times(run: RunLike, window: bool = True) -> pd.DataFrame:
 
 
 def unit_utilisation(run: RunLike, window: bool = True) -> pd.DataFrame:
-    """Per unit: hours and fraction of time in each state (busy, idle, blocked, down) from
-    ``equipment.csv``, clipped to the KPI window; plus the summary's capacity-weighted
-    ``utilisation`` where the run reported it. Units in process order."""
+    """Per unit, the share of its slots' time in each state, from ``equipment.csv`` clipped to
+    the KPI window: the one utilisation definition of the package (slot occupancy), the same
+    the run summary reports.
+
+    ``busy_frac`` = slot-minutes worked / (capacity x time), ``blocked_frac`` likewise for
+    slots holding a finished piece, ``down_frac`` = time the unit was stopped / time, and
+    ``idle_frac`` the rest; a 12-slot furnace with 3 slots working is 25 % busy. The ``_h``
+    columns are those shares of the window in hours; ``utilisation`` repeats ``busy_frac``.
+    ``capacity`` (slots) is the summary's; a unit it does not list counts as one slot. A row
+    that straddles the window's edge counts in proportion to its overlap (a run's rows break
+    at the end of the warm-up, so its window is whole rows). Units in process order."""
     run = as_run(run)
     eq = run.equipment
     lo, hi = run.window if window else (0.0, max(run.horizon_min, float(eq["end_min"].max())))
     start = eq["start_min"].clip(lower=lo, upper=hi)
     end = eq["end_min"].clip(lower=lo, upper=hi)
-    dur_h = (end - start) / 60.0
-    hours = dur_h.groupby([eq["unit"], eq["state"]], observed=False).sum().unstack().fillna(0.0)
-    hours = hours.reindex(columns=["busy", "idle", "blocked", "down"], fill_value=0.0)
-    total = hours.sum(axis=1).replace(0.0, np.nan)
-    out = hours.add_suffix("_h")
-    for state in ("busy", "idle", "blocked", "down"):
-        out[f"{state}_frac"] = hours[state] / total
+    inside = end - start
+    dur = eq["end_min"] - eq["start_min"]
+    share = (inside / dur.where(dur > 0)).fillna(0.0)
+    unit = eq["unit"].astype("string")
+    frame = pd.DataFrame(
+        {
+            "unit": unit,
+            "busy": eq["busy_slot_min"].fillna(0.0) * share,
+            "blocked": eq["blocked_slot_min"].fillna(0.0) * share,
+            "down": inside.where(eq["state"].astype("string") == "down", 0.0),
+            "time": inside,
+        }
+    )
+    sums = frame.groupby("unit", sort=False).sum()
     util = run.summary.get("utilisation", {})
-    out["capacity"] = [util.get(str(u), {}).get("capacity", np.nan) for u in out.index]
-    out["utilisation"] = [util.get(str(u), {}).get("utilisation", np.nan) for u in out.index]
+    capacity = pd.Series(
+        [float(util.get(str(u), {}).get("capacity", 1) or 1) for u in sums.index],
+        index=sums.index,
+    )
+    span = (hi - lo) if hi > lo else np.nan
+    out = pd.DataFrame(index=sums.index)
+    fracs = {
+        "busy": sums["busy"] / (capacity * span),
+        "blocked": sums["blocked"] / (capacity * span),
+        "down": sums["down"] / span,
+    }
+    fracs["idle"] = (1.0 - fracs["busy"] - fracs["blocked"] - fracs["down"]).clip(lower=0.0)
+    for state in ("busy", "idle", "blocked", "down"):
+        out[f"{state}_h"] = fracs[state] * span / 60.0
+    for state in ("busy", "idle", "blocked", "down"):
+        out[f"{state}_frac"] = fracs[state]
+    out["capacity"] = capacity
+    out["utilisation"] = fracs["busy"]
     order = [u for u in UNIT_ORDER if u in out.index] + [
         u for u in out.index if u not in UNIT_ORDER
     ]
     out = out.loc[order]
     out.index = pd.Index([str(u) for u in out.index], name="unit")
-    return out[out[[f"{s}_h" for s in ("busy", "idle", "blocked", "down")]].sum(axis=1) > 0]
+    return out[sums.loc[order, "time"].to_numpy() > 0]
 
 
 def _intervals(run: Run) -> pd.DataFrame:

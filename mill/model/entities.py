@@ -144,6 +144,7 @@ class Slab:
     reheat_temp_c: float = 0.0
     descale_pressure_bar: float = 0.0
     passes: int = 0
+    porosity_closed: int = 0  # centre-porosity voids the rolling closed
     rolled_min: float = 0.0
     rolled_mass_t: float = 0.0
     rng: Any = None

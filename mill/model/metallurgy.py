@@ -21,6 +21,7 @@ from mill.quality.conversion import hv_to_hbw
 from mill.quality.cutting import cut_edge_defects, required_preheat_c
 from mill.quality.detection import UTSettings
 from mill.quality.hardenability import ideal_diameter_mm, martensite_fraction
+from mill.quality.porosity import porosity_open_fraction
 from mill.quality.quench import (
     as_quenched_hardness_hv,
     cooling_rate_c_per_s,
@@ -157,14 +158,17 @@ class Metallurgy:
     def roll(self, slab: Slab, rolled: tuple[float, float, float]) -> None:
         """Carry slab defects into the rolled plate and add the rolling surface defects."""
         dims = (slab.thickness_mm, slab.width_mm, slab.length_mm)
-        carried = qdef.roll_defects(
-            slab.defects, dims, rolled, self.rates.porosity_closure_exponent
+        pm = self.sc.plant.plate_mill
+        open_frac = porosity_open_fraction(
+            slab.thickness_mm, rolled[0], pm.reduction_per_pass, pm.work_roll_diameter_mm / 2.0
         )
+        carried = qdef.roll_defects(slab.defects, dims, rolled, open_frac)
+        slab.porosity_closed = len(slab.defects) - len(carried)
         rng = slab.rng
         new = qdef.rolling_defects(
             rng, *rolled, slab.descale_pressure_bar, slab.reheat_temp_c, self.rates
         )
-        n = len(carried)
+        n = len(slab.defects)  # new ids follow the slab's, closed voids' ids included
         for i, d in enumerate(new, start=n + 1):
             d.defect_id = f"{slab.slab_id}-D{i:03d}"
         slab.defects = carried + new

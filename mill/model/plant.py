@@ -77,6 +77,15 @@ class Plant:
         self.sequence_counter = 0
         self.regime_counts: Counter[str] = Counter()
         """What the inspection regimes did (flags, false calls, confirmations)."""
+        # rolled since the last work-roll change: tonnes, km (stages/rolling.py)
+        self.roll_wear = [0.0, 0.0]
+        pm = sc.plant.plate_mill
+        if "plate_mill" in self.units and (pm.roll_change_every_t or pm.roll_change_every_km):
+            self.units["plate_mill"].fails = True
+        self._planned = sc.calendar.stop_times(sc.run.start, self.horizon)
+        for _, _, name, _ in self._planned:
+            if name in self.units:
+                self.units[name].fails = True
 
     def _add_unit(self, name: str, capacity: int, spec: UnitSpec) -> None:
         if capacity <= 0:
@@ -150,11 +159,30 @@ class Plant:
                 yield self.env.timeout(order.arrival_min - self.env.now)
             self.book.add(order)
 
+    def _calendar(self) -> simpy.events.ProcessGenerator:
+        """Start each planned stop of the calendar at its time."""
+        for at, minutes, name, reason in self._planned:
+            unit = self.units.get(name)
+            if unit is None:
+                continue  # e.g. a stop for plasma tables the plant does not have
+            if at > self.env.now:
+                yield self.env.timeout(at - self.env.now)
+            self.env.process(unit.stop(reason, minutes))
+
+    def _split_units(self, _event: simpy.Event) -> None:
+        for unit in self.units.values():
+            unit.split()
+
     def run(self, progress: Callable[[float, int], None] | None = None) -> None:
         """Simulate to the horizon; ``progress(now_min, plates_disposed)`` is called every
         simulated hour."""
         self.env.process(self._order_arrivals(self._orders()))
         self.env.process(self.route.source(self))
+        if self._planned:
+            self.env.process(self._calendar())
+        if 0.0 < self.warmup < self.horizon:
+            # equipment.csv rows break at the end of the warm-up: the window is whole rows
+            self.env.timeout(self.warmup).callbacks.append(self._split_units)
         # what exists now (scenario, plant, orders, modules) lives through the whole run: keep
         # it out of the cyclic collector's full passes (each one walks every live object).
         # Left alone if the host process froze objects itself (e.g. before forking workers).

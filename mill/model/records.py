@@ -119,7 +119,9 @@ class Records:
                 mother_plates="" if mothers is None else mothers,
                 slab_defects=sum(
                     1 for d in s.defects if d.origin_stage in ("steelmaking", "casting")
-                ),
+                )
+                + s.porosity_closed,
+                porosity_closed=s.porosity_closed,
             )
         )
 

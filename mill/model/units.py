@@ -1,11 +1,17 @@
-"""A unit of the plant: a SimPy resource with servers (or furnace slots), clock-based
-breakdowns, recorded state intervals and the per-unit statistics the summary reports.
+"""A unit of the plant: a SimPy resource with servers (or furnace slots), stops (clock-based
+breakdowns, work-roll changes, planned maintenance and off-shift stops of the calendar),
+recorded state intervals and the per-unit statistics the summary reports.
 
 A piece moves through a unit as ``enter`` (queue, then a server) → ``work`` (processing,
 stretched by any breakdown that overlaps it: clock-based failures pause the work in hand,
 which resumes after repair) → ``leave``. Between ``work`` and ``leave`` the piece holds its
 server *blocked*, waiting for the next unit (blocking after service), so a furnace keeps a
 slab when the mill is busy, as in a real line.
+
+A stopped unit is *down*; its state rows say why (column ``stop``) and whether the stop was
+planned (``stop_type``: breakdowns are unplanned, roll changes, maintenance and off-shift
+stops planned). Stops may overlap: the unit is down while any is on, and a row's reason is
+the earliest stop still on.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import simpy
 from mill.trace.writer import TableWriter
 
 Proc = Generator[simpy.Event, Any, Any]
+
+PLANNED_STOPS = frozenset({"roll_change", "maintenance", "off_shift"})
+"""Stop reasons that are planned; any other (``breakdown``) is unplanned."""
 
 
 class Visit:
@@ -63,18 +72,25 @@ class Unit:
         self.blocked = 0
         self.present = 0
         self.is_down = False
-        self.fails = False  # set when a breakdown process runs on this unit
+        self.fails = False  # set when anything can stop this unit (work then checks for stops)
+        self._stops: list[str] = []  # reasons of the stops on, earliest first
+        self._up: simpy.Event | None = None  # succeeds when the unit comes back up
         self._down_since = 0.0
         self._down_total = 0.0
         # state interval being recorded
         self.state = "idle"
+        self._stop = ""
         self._state_since = 0.0
+        # slot-minutes worked and blocked in the interval being recorded (slot occupancy)
+        self._iv_working = 0.0
+        self._iv_blocked = 0.0
         # time integrals over the observation window [warmup, now]
         self._last = 0.0
         self.int_working = 0.0
         self.int_blocked = 0.0
         self.int_present = 0.0
         self.int_down = 0.0
+        self.int_down_planned = 0.0
         self.departures = 0
         self.sojourn_sum = 0.0
         # Little's law on the window: time each visit spends inside [warmup, end]
@@ -85,12 +101,18 @@ class Unit:
     # ---- statistics -------------------------------------------------------------------
     def _advance(self) -> None:
         now = self.env.now
-        lo = self._last if self._last > self.warmup else self.warmup
+        last = self._last
+        if now > last and not self.is_down:
+            self._iv_working += self.working * (now - last)
+            self._iv_blocked += self.blocked * (now - last)
+        lo = last if last > self.warmup else self.warmup
         if now > lo:
             dt = now - lo
             self.int_present += self.present * dt
-            if self.is_down:  # pieces inside a broken-down unit neither work nor wait to leave
+            if self.is_down:  # pieces inside a stopped unit neither work nor wait to leave
                 self.int_down += dt
+                if self._stops[0] in PLANNED_STOPS:
+                    self.int_down_planned += dt
             else:
                 self.int_working += self.working * dt
                 self.int_blocked += self.blocked * dt
@@ -105,24 +127,47 @@ class Unit:
             new = "blocked"
         else:
             new = "idle"
-        if new != self.state:
+        stop = self._stops[0] if self.is_down else ""
+        if new != self.state or stop != self._stop:
             self._write_interval()
             self.state = new
+            self._stop = stop
 
     def close(self) -> None:
         """Account the open interval up to the run end and record it."""
         self._advance()
         self._write_interval()
 
+    def split(self) -> None:
+        """End the open interval now and start another in the same state (at the end of the
+        warm-up, so that the KPI window is a sum of whole equipment.csv rows)."""
+        self._advance()
+        self._write_interval()
+
     def _write_interval(self) -> None:
-        """Record the state interval that ends now (zero-length intervals are not written)."""
+        """Record the state interval that ends now (zero-length intervals are not written),
+        with the slot-minutes worked and blocked in it (call ``_advance`` first)."""
         now = self.env.now
         since = self._state_since
         if now > since:
             self._add_equipment(
-                self._equipment_line(self.name, self.state, since, now, now - since)
+                self._equipment_line(
+                    self.name,
+                    self.state,
+                    since,
+                    now,
+                    now - since,
+                    self._iv_working,
+                    self._iv_blocked,
+                    self._stop,
+                    ("planned" if self._stop in PLANNED_STOPS else "unplanned")
+                    if self._stop
+                    else "",
+                )
             )
         self._state_since = now
+        self._iv_working = 0.0
+        self._iv_blocked = 0.0
 
     # ---- flow of pieces ---------------------------------------------------------------
     def _arrive(self, entity_id: str, kind: str, stage: str) -> Visit:
@@ -157,13 +202,13 @@ class Unit:
         self._restate()
 
     def work(self, visit: Visit, minutes: float) -> Proc:
-        """Process for ``minutes`` of working time; a breakdown pauses the work."""
+        """Process for ``minutes`` of working time; a stop pauses the work."""
         self._start_work(visit)
         if not self.fails:
             yield self.env.timeout(minutes)
         else:
-            if self.is_down:  # wait for the repair before starting
-                yield self.env.timeout(self._down_since + self._repair_left - self.env.now)
+            if self._up is not None:  # wait until the unit is back up before starting
+                yield self._up
             d0 = self.down_time()
             yield self.env.timeout(minutes)
             lost = self.down_time() - d0
@@ -232,30 +277,39 @@ class Unit:
         self.working -= 1
         self._depart(visit)
 
-    # ---- breakdowns -------------------------------------------------------------------
-    _repair_left = 0.0
-
+    # ---- stops ------------------------------------------------------------------------
     def down_time(self) -> float:
-        """Cumulative down time up to now (including a repair in progress)."""
+        """Cumulative down time up to now (including a stop in progress)."""
         if self.is_down:
             return self._down_total + (self.env.now - self._down_since)
         return self._down_total
+
+    def stop(self, reason: str, minutes: float) -> Proc:
+        """Stop the unit for ``minutes`` (a breakdown's repair, a roll change, a planned stop);
+        set ``fails`` before the run so that work in hand pauses."""
+        self._advance()
+        if not self._stops:
+            self.is_down = True
+            self._down_since = self.env.now
+            self._up = self.env.event()
+        self._stops.append(reason)
+        self._restate()
+        yield self.env.timeout(minutes)
+        self._advance()
+        self._stops.remove(reason)
+        if not self._stops:
+            self.is_down = False
+            self._down_total += self.env.now - self._down_since
+            up, self._up = self._up, None
+            assert up is not None
+            up.succeed()
+        self._restate()
 
     def breakdowns(self, ttf_min: Callable[[], float], ttr_min: Callable[[], float]) -> Proc:
         """Clock-based failures: up for ttf, down for ttr, forever (set ``fails`` first)."""
         while True:
             yield self.env.timeout(ttf_min())
-            repair = ttr_min()
-            self._advance()
-            self.is_down = True
-            self._down_since = self.env.now
-            self._repair_left = repair
-            self._restate()
-            yield self.env.timeout(repair)
-            self._advance()
-            self.is_down = False
-            self._down_total += repair
-            self._restate()
+            yield from self.stop("breakdown", ttr_min())
 
     # ---- summary ----------------------------------------------------------------------
     def stats(self, window_min: float) -> dict[str, float]:
@@ -274,6 +328,7 @@ class Unit:
             "utilisation": self.int_working / cap_t if cap_t > 0 else 0.0,
             "blocked_frac": self.int_blocked / cap_t if cap_t > 0 else 0.0,
             "down_frac": self.int_down / window_min if window_min > 0 else 0.0,
+            "planned_down_frac": self.int_down_planned / window_min if window_min > 0 else 0.0,
             "mean_in_unit": mean_present,
             "departures": self.departures,
             "mean_time_in_unit_min": mean_sojourn,

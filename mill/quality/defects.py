@@ -143,7 +143,6 @@ class DefectRates:
     porosity_prob_per_c_superheat: float = 0.001  # added per °C above the threshold
     porosity_slab_area_median_mm2: float = 400.0  # loose zone in the slab
     porosity_area_sigma_ln: float = 0.8
-    porosity_closure_exponent: float = 1.5  # plate area = slab area · R^(1 − k)
     hflake_threshold_ppm: float = 2.0
     hflake_rate_per_m2_per_ppm: float = 0.02  # per ppm of [H] above the threshold
     hflake_area_median_mm2: float = 80.0
@@ -254,6 +253,8 @@ def slab_defects(
     out = [_inclusion(rng, c, cond, rates, slab_w_mm, slab_l_mm, ratio) for c in
            _draw_counts(rng, comps)]  # fmt: skip
 
+    # §8 gives the probability per plate (of voids born in the slab); how many of them the
+    # rolling closes is roll_defects' business (mill.quality.porosity)
     scale = f_thick * area_m2 / rates.porosity_reference_area_m2
     sh_excess = max(cond.superheat_c - rates.superheat_threshold_c, 0.0)
     no_sr = 0.0 if cond.soft_reduction else rates.porosity_prob_no_soft_reduction
@@ -333,7 +334,7 @@ def roll_defects(
     defects: Sequence[Defect],
     slab_dims: tuple[float, float, float],
     plate_dims: tuple[float, float, float],
-    porosity_closure_exponent: float = 1.5,
+    porosity_open: float = 1.0,
 ) -> list[Defect]:
     """Carry slab defects into the rolled plate (new objects); dims are (t, w, l) in mm.
 
@@ -343,24 +344,25 @@ def roll_defects(
     - plastic MnS stringers deform with the steel: length ×λ_l, width ×λ_w;
     - hard globular RE inclusions, RE clusters ("volumetric" inclusions) and hydrogen flakes
       (which form on cooling *after* rolling) keep their size;
-    - centre porosity is stretched like the steel but partially closes. Assumption: plate
-      area = slab area·R^(1−k), k = 1.5 — voids close under through-thickness compression
-      (ISIJ Int. 63 (2023) 1145: RD/TD voids almost closed at 40 % reduction; Tetsu-to-Hagane
-      62 (1976) 1720: with light passes micro-porosity survives as elongated imperfections),
-      so residual loose zones shrink with R instead of growing.
+    - centre porosity is stretched like the steel and closes: ``porosity_open`` is the open
+      fraction φ the rolling leaves (``mill.quality.porosity``: ISIJ Int. 63 (2023) 1145,
+      closed at 40 % centre reduction). Assumption: the open part of the stretched void still
+      reflects, plate area = slab area·R·φ; at φ = 0 the void is closed (welded shut at
+      rolling temperature) and is not carried to the plate.
     """
-    t_s, w_s, l_s = slab_dims
-    t_p, w_p, l_p = plate_dims
+    _, w_s, l_s = slab_dims
+    _, w_p, l_p = plate_dims
     lam_l, lam_w = l_p / l_s, w_p / w_s
-    ratio = max(t_s / t_p, 1.0)
+    keep = math.sqrt(max(porosity_open, 0.0))
     out: list[Defect] = []
     for d in defects:
         length, width = d.length_mm, d.width_mm
         if d.shape == "stringer":
             length, width = length * lam_l, width * lam_w
         elif d.mechanism == "centre_porosity":
-            closure = math.sqrt(ratio ** (-porosity_closure_exponent))
-            length, width = length * lam_l * closure, width * lam_w * closure
+            if keep == 0.0:
+                continue
+            length, width = length * lam_l * keep, width * lam_w * keep
         out.append(d.moved(d.x_mm * lam_l, d.y_mm * lam_w, length, width))
     return out
 

@@ -186,3 +186,23 @@ def ut_time_min(plate_w_mm: float, plate_l_mm: float, settings: UTSettings) -> f
     tracks = max(1, math.ceil(plate_w_mm * settings.coverage / settings.track_width_mm - 1e-9))
     seconds = tracks * (plate_l_mm / 1000.0) / settings.scan_speed_m_per_s
     return seconds / 60.0 + settings.handling_min
+
+
+def flatness_reading(rng: np.random.Generator, true_mm_per_m: float, sd_mm_per_m: float) -> float:
+    """A flatness gauge's reading of a plate whose true deviation is ``true_mm_per_m``.
+
+    A flatness deviation is a magnitude (the largest gap under a straight edge, EN 10029
+    §7 / ASTM A6 flatness tables), never negative, so the gauge reads |true + e| with
+    e ~ N(0, sd): a folded normal reading (Leone, Nelson & Nottingham 1961, Technometrics
+    3(4) 543–550), whose mean is ``folded_normal_mean`` and which equals true + e whenever
+    the noise cannot cross zero."""
+    return abs(true_mm_per_m + float(rng.normal(0.0, sd_mm_per_m)))
+
+
+def folded_normal_mean(mu: float, sd: float) -> float:
+    """Mean of |X|, X ~ N(mu, sd²) (Leone, Nelson & Nottingham 1961, eq. 2):
+    sd·√(2/π)·exp(−mu²/2sd²) + mu·(1 − 2Φ(−mu/sd))."""
+    return float(
+        sd * math.sqrt(2.0 / math.pi) * math.exp(-(mu * mu) / (2.0 * sd * sd))
+        + mu * (1.0 - 2.0 * ndtr(-mu / sd))
+    )

@@ -80,7 +80,15 @@ class ReheatFurnace(UnitSpec):
 
 
 class PlateMill(UnitSpec):
-    """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8)."""
+    """Reversing 4-high stand: time from the pass schedule (domain §1.4 / §8).
+
+    Work-roll changes: the mill stops for ``roll_change_min`` once it has rolled
+    ``roll_change_every_t`` tonnes or ``roll_change_every_km`` km of plate since the last
+    change, whichever comes first (0 turns that trigger off). Assumption, not a published
+    figure: a change every ~2,000 t (about a day of this line's rolling) taking 15–25 min.
+    ``work_roll_diameter_mm`` sets the roll gap's shape factor, which decides how much of
+    the reduction closes the centre porosity (``mill.quality.porosity``). Assumption: Ø 1,070
+    mm, inside the ~1,000–1,120 mm of 4-high plate-mill work rolls."""
 
     reduction_per_pass: Annotated[float, within(0.02, 0.4)] = 0.14
     pass_time_s: Annotated[DistSpec, dist_within(1, 60)] = uniform(8, 15)
@@ -88,6 +96,10 @@ class PlateMill(UnitSpec):
     max_width_mm: Annotated[float, within(1000, 5500)] = 4100.0
     max_length_mm: Annotated[float, within(5000, 60_000)] = 48_000.0
     scale_loss_pct: Annotated[float, within(0, 5)] = 0.8
+    work_roll_diameter_mm: Annotated[float, within(400, 1500)] = 1070.0
+    roll_change_every_t: Annotated[float, within(0, 1e6)] = 0.0
+    roll_change_every_km: Annotated[float, within(0, 1e4)] = 0.0
+    roll_change_min: Annotated[DistSpec, dist_within(0, 1440)] = uniform(15, 25)
 
 
 class ShearLine(UnitSpec):
@@ -113,6 +125,28 @@ class Quench(UnitSpec):
     time_min: Annotated[DistSpec, dist_within(0, 60)] = uniform(1, 2)
     htc_w_m2k: Annotated[DistSpec, dist_within(500, 50_000)] = normal(9000, 800)
     uniformity: Annotated[DistSpec, dist_within(0, 1)] = triangular(0.85, 0.97, 1.0)
+
+
+class ColdBuffer(UnitSpec):
+    """Storage between the quench and the tempering furnace: quenched plates wait here, cold,
+    for a place in the furnace, so a full furnace does not hold the quench. ``capacity`` is
+    the number of mother plates it holds; 0 couples the quench directly to the furnace (the
+    quench then keeps a finished plate until the furnace takes it). ``time_min`` is the least
+    time a plate spends in it (handling; default 0).
+
+    Assumption: 20 mother plates (about 2 h of the baseline's quench output of ~10 plates/h),
+    not a published figure; Q&T lines store quenched plate on the floor or a rack before
+    tempering, so the buffer has no breakdowns."""
+
+    capacity: Annotated[int, within(0, 500)] = 20
+    time_min: Annotated[DistSpec, dist_within(0, 600)] = constant(0.0)
+    derived_time: bool = False
+
+    @model_validator(mode="after")
+    def _no_breakdown(self) -> ColdBuffer:
+        if self.breakdown is not None:
+            raise ValueError("a cold buffer is storage and does not break down (drop breakdown)")
+        return self
 
 
 class TemperingFurnace(UnitSpec):
@@ -225,6 +259,7 @@ class PlantSection(Section):
     shear_line: ShearLine = unit_at("rolling", ShearLine())
     austenitising_furnace: AustenitisingFurnace = unit_at("heat_treatment", AustenitisingFurnace())
     quench: Quench = unit_at("heat_treatment", Quench())
+    cold_buffer: ColdBuffer = unit_at("heat_treatment", ColdBuffer())
     tempering_furnace: TemperingFurnace = unit_at("heat_treatment", TemperingFurnace())
     leveller: UnitSpec = unit_at("heat_treatment", UnitSpec(time_min=uniform(1.5, 3.0)))
     cutting: Cutting = unit_at("cutting", Cutting())

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from mill.distributions import exponential, uniform
+from mill.scenario.calendar import Calendar
 from mill.scenario.equipment import PlantSection
 from mill.scenario.fields import DistSpec, Section, dist_within, within
 from mill.scenario.output import Output
@@ -73,6 +74,7 @@ class Scenario(Section):
     run: RunControl = RunControl()
     planning: Planning = Planning()
     plant: PlantSection = PlantSection()
+    calendar: Calendar = Calendar()
     grades: dict[str, Grade] = Field(default_factory=default_grades)
     orders: Orders = Orders()
     quality: Quality = Quality()

@@ -106,6 +106,13 @@ SLABS: tuple[Column, ...] = (
         "mother plates sheared from the rolled plate (empty until sheared)",
     ),
     _c("slab_defects", "", "int", "internal defects born in the slab (ground truth)"),
+    _c(
+        "porosity_closed",
+        "",
+        "int",
+        "centre-porosity voids the rolling reduction closed (counted in slab_defects, not "
+        "carried to the plate)",
+    ),
 )
 
 PLATES: tuple[Column, ...] = (
@@ -299,10 +306,43 @@ TESTS: tuple[Column, ...] = (
 
 EQUIPMENT: tuple[Column, ...] = (
     _c("unit", "", "category", "unit"),
-    _c("state", "", "category", "busy, idle, down, blocked"),
+    _c(
+        "state",
+        "",
+        "category",
+        "down (unit stopped), else busy (any slot working), blocked (no slot working, one "
+        "holding a finished piece) or idle",
+    ),
     _c("start_min", "min", "float", "interval start"),
     _c("end_min", "min", "float", "interval end"),
     _c("duration_min", "min", "float", "interval length"),
+    _c(
+        "busy_slot_min",
+        "min",
+        "float",
+        "slot-minutes worked in the interval (a furnace of 12 slots, 12 working for 10 min: "
+        "120); busy_slot_min / (capacity x window) is the unit's utilisation",
+    ),
+    _c(
+        "blocked_slot_min",
+        "min",
+        "float",
+        "slot-minutes held by finished pieces waiting for the next unit in the interval",
+    ),
+    _c(
+        "stop",
+        "",
+        "category",
+        "why a down unit is stopped: breakdown, roll_change, maintenance or off_shift (the "
+        "earliest of overlapping stops); empty when not down",
+    ),
+    _c(
+        "stop_type",
+        "",
+        "category",
+        "planned (roll_change, maintenance, off_shift) or unplanned (breakdown); empty when "
+        "not down",
+    ),
 )
 
 TABLES: dict[str, tuple[Column, ...]] = {

@@ -183,9 +183,11 @@ def build(folder: Path) -> Path:
         for i, v in enumerate((45.0, 50.0, 55.0))
     ]  # fmt: skip
     equipment = [
-        {"unit": "ut", "state": "idle", "start_min": 0.0, "end_min": 60.0, "duration_min": 60.0},
+        {"unit": "ut", "state": "idle", "start_min": 0.0, "end_min": 60.0, "duration_min": 60.0,
+         "busy_slot_min": 0.0, "blocked_slot_min": 0.0, "stop": "", "stop_type": ""},
         {"unit": "ut", "state": "busy", "start_min": 60.0, "end_min": 2880.0,
-         "duration_min": 2820.0},
+         "duration_min": 2820.0, "busy_slot_min": 2820.0, "blocked_slot_min": 0.0,
+         "stop": "", "stop_type": ""},
     ]  # fmt: skip
     for table, rows in (("heats", heats), ("slabs", slabs), ("plates", plates),
                         ("genealogy", gen), ("events", events), ("defects", defects),

@@ -30,6 +30,7 @@ STAGE_BY_UNIT = {
     "shear_line": "rolling",
     "austenitising_furnace": "heat_treatment",
     "quench": "heat_treatment",
+    "cold_buffer": "heat_treatment",
     "tempering_furnace": "heat_treatment",
     "leveller": "heat_treatment",
     "plasma": "cutting",

@@ -23,6 +23,7 @@ from mill.quality.defects import (
     rolling_defects,
     slab_defects,
 )
+from mill.quality.porosity import porosity_open_fraction
 
 SLAB = (250.0, 2000.0, 4000.0)  # t, w, l
 PLATE = (25.0, 2500.0, 32000.0)  # same volume: 250·2000·4000 = 25·2500·32000
@@ -130,11 +131,16 @@ def test_stringer_area_on_plate_follows_the_plate_size_law() -> None:
     assert np.median(areas) == pytest.approx(rates.cluster_area_median_mm2, rel=0.2)
 
 
-def test_porosity_partially_closes_with_reduction() -> None:
+def test_porosity_closes_with_the_reduction_that_reaches_the_centre() -> None:
+    """A light reduction (250 → 125 mm) leaves part of a void open, a heavy one (250 → 25 mm)
+    closes it (the closure itself: tests/quality/test_porosity.py)."""
     p = Defect("centre_porosity", "casting", "no_soft_reduction", 0, 0, 0.5, 40, 10, "volumetric")
-    (light,) = roll_defects([p], SLAB, (125.0, 2000.0, 8000.0))
-    (heavy,) = roll_defects([p], SLAB, PLATE)
-    assert heavy.area_mm2 < light.area_mm2 < p.area_mm2 * 2.0
+    light_open = porosity_open_fraction(250.0, 125.0, 0.14, 535.0)
+    heavy_open = porosity_open_fraction(250.0, 25.0, 0.14, 535.0)
+    assert heavy_open == 0.0 < light_open < 1.0
+    (light,) = roll_defects([p], SLAB, (125.0, 2000.0, 8000.0), light_open)
+    assert light.area_mm2 < p.area_mm2 * 2.0
+    assert roll_defects([p], SLAB, PLATE, heavy_open) == []
 
 
 def test_low_descaling_pressure_raises_rolled_in_scale_blamed_on_descaling() -> None:

@@ -117,3 +117,20 @@ def test_the_scalar_pod_is_the_same_probit_curve() -> None:
         assert np.allclose(got, expected, rtol=1e-12, atol=1e-15)
     with pytest.raises(ValueError):
         pod_one(3.0, 5.0, 3.0)
+
+
+def test_a_flatness_reading_is_never_negative_and_folds_the_gauge_noise() -> None:
+    """A flatness deviation is a magnitude: a gauge reading near a flat plate (true 0.1 mm/m,
+    noise sd 0.3 mm/m, where half the raw noise would cross zero) is never below zero, and
+    its mean is the folded normal's (Leone et al. 1961), not the true value."""
+    from mill.quality.detection import flatness_reading, folded_normal_mean
+
+    rng = np.random.default_rng(3)
+    reads = np.array([flatness_reading(rng, 0.1, 0.3) for _ in range(20_000)])
+    assert reads.min() >= 0.0
+    assert reads.mean() == pytest.approx(folded_normal_mean(0.1, 0.3), rel=0.02)
+    assert folded_normal_mean(0.1, 0.3) > 0.2  # folding lifts the mean well above 0.1
+    # far from zero the fold never acts: the reading is true + noise
+    far = np.array([flatness_reading(rng, 5.0, 0.3) for _ in range(5_000)])
+    assert far.mean() == pytest.approx(5.0, abs=0.02)
+    assert folded_normal_mean(5.0, 0.3) == pytest.approx(5.0)

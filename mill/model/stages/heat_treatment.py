@@ -1,5 +1,6 @@
-"""Heat treatment: a mother plate through the austenitising furnace, roller quench,
-tempering furnace and leveller (residences from domain.md §1.5)."""
+"""Heat treatment: a mother plate through the austenitising furnace, roller quench, cold
+buffer (where the scenario has one), tempering furnace and leveller (residences from
+domain.md §1.5)."""
 
 from __future__ import annotations
 
@@ -51,8 +52,15 @@ def heat_treat(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerator:
     mother.uniformity = min(1.0, plant.sampler("quench/uniformity", sp.quench.uniformity)())
     yield from quench.work(qv, plant.base_time("quench"))
 
+    # the cold buffer (when the scenario has one) frees the quench while the furnace is full
+    held, hv = quench, qv
+    buffer = u.get("cold_buffer")
+    if buffer is not None:
+        hv = yield from buffer.take_over(quench, qv, mid, "mother", STAGE, blocking)
+        yield from buffer.work(hv, plant.base_time("cold_buffer"))
+        held = buffer
     temper = u["tempering_furnace"]
-    tv = yield from temper.take_over(quench, qv, mid, "mother", STAGE, blocking)
+    tv = yield from temper.take_over(held, hv, mid, "mother", STAGE, blocking)
     mother.ht_batch_id = ht_batch_id(plant, env.now)
     grade = plant.sc.grades[mother.slab.heat.grade]
     mother.temper_temp_c = plant.sampler(

@@ -13,7 +13,13 @@ from mill.model.entities import Plate
 from mill.model.plant import Plant
 from mill.model.regimes import edge_mt, hold, inline_hardness, surface_inspection
 from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
-from mill.quality.detection import manual_recheck, pod_one, ut_scan, ut_time_min
+from mill.quality.detection import (
+    flatness_reading,
+    manual_recheck,
+    pod_one,
+    ut_scan,
+    ut_time_min,
+)
 
 STAGE = "inspection"
 FLATNESS_NOISE_MM_PER_M = 0.3
@@ -109,7 +115,7 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
     tol = plant.sc.quality.testing.flatness_tolerance_mm_per_m
     # the plate's true flatness is drawn once, and again only when a re-levelling has
     # removed its flatness defect (assumption: a defect is 1.05–2.5× the tolerance, a sound
-    # plate 0.2–0.8×); each gauge reading adds its own noise
+    # plate 0.2–0.8×); each gauge reading adds its own noise and reads a magnitude (>= 0)
     truth = plate.truth
     if truth.flat_defect != flat_defect:
         lo_hi = (1.05, 2.5) if flat_defect else (0.2, 0.8)
@@ -122,7 +128,7 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
         if "surface_inspection" in plant.units
         else FLATNESS_NOISE_MM_PER_M
     )
-    meas = true_flat + float(rng.normal(0.0, noise))
+    meas = flatness_reading(rng, true_flat, noise)
     plate.measured.flatness = meas
     for d in plate.defects:
         if d.mechanism == "flatness" and meas > tol:

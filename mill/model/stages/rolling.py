@@ -65,9 +65,12 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
     yield from mill.work(mv, mill_time)
     slab.rolled_min = env.now
     slab.rolled_mass_t = slab.mass_t * (1.0 - pm.scale_loss_pct / 100.0)
+    length_mm = rolled_length_mm(slab)
     plant.metallurgy.roll(
-        slab, (slab.plan.plate_thickness_mm, slab.plan.rolled_width_mm, rolled_length_mm(slab))
+        slab, (slab.plan.plate_thickness_mm, slab.plan.rolled_width_mm, length_mm)
     )
+    if pm.roll_change_every_t or pm.roll_change_every_km:
+        roll_wear(plant, slab.rolled_mass_t, length_mm / 1e6)
 
     prev, prev_visit = mill, mv
     for name in ("hot_leveller", "cooling_bed", "shear_line"):
@@ -80,6 +83,22 @@ def slab_process(plant: Plant, slab: Slab) -> simpy.events.ProcessGenerator:
     for mother in mothers:
         plant.hand_on("mother", mother)
     plant.records.slab(slab, len(mothers))
+
+
+def roll_wear(plant: Plant, tonnes: float, km: float) -> None:
+    """Count a rolled plate against the work rolls; when the rolls have done their tonnes or
+    their km since the last change, the mill stops for a roll change (it starts now, the
+    plate just rolled still on the mill's table, and the next slab waits for it)."""
+    pm = plant.sc.plant.plate_mill
+    wear = plant.roll_wear
+    wear[0] += tonnes
+    wear[1] += km
+    due_t = pm.roll_change_every_t and wear[0] >= pm.roll_change_every_t
+    due_km = pm.roll_change_every_km and wear[1] >= pm.roll_change_every_km
+    if due_t or due_km:
+        wear[0] = wear[1] = 0.0
+        minutes = plant.sampler("mill/roll_change", pm.roll_change_min)()
+        plant.env.process(plant.units["plate_mill"].stop("roll_change", minutes))
 
 
 def rolled_length_mm(slab: Slab) -> float:
