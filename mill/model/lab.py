@@ -7,8 +7,10 @@ its result and carry it. A failed hardness test is retested twice on the same pl
 retest fails too, the lot is broken down and every plate is tested on its own. A failed
 Charpy set is retested with a second set from the same plate: the lot passes if the mean of
 the six is at least the minimum and no single value of the retest falls below the single
-minimum (EN 10021-style retest, labelled assumption). An untested plate in a passed lot
-carries the lot's result: that is how a truly out-of-window plate can escape.
+minimum (EN 10021-style retest, labelled assumption); if the retest fails too, the lot is
+broken down and every other plate is tested on its own, as for hardness. An untested plate
+in a passed lot carries the lot's result: that is how a truly out-of-window plate can
+escape.
 """
 
 from __future__ import annotations
@@ -263,9 +265,17 @@ class Lab:
         else:
             assert lot.ready is not None
             yield lot.ready
-        plate.measured.kv_avg = lot.value
-        plate.measured.kv_pass = lot.passed
-        plate.measured.kv_ref = lot.test_plate
+        if lot.passed or not self.t.retest or lot.test_plate == plate.plate_id:
+            plate.measured.kv_avg = lot.value
+            plate.measured.kv_pass = lot.passed
+            plate.measured.kv_ref = lot.test_plate
+            return
+        # failed lot broken down, as for hardness: this plate is tested on its own (one failed
+        # test plate no longer condemns its whole heat and thickness group)
+        yield from self._lab_visit(plate)
+        m = plate.measured
+        m.kv_avg, m.kv_pass = self._charpy_sets(plate, lot.lot_id)
+        m.kv_ref = plate.plate_id
 
     def _charpy_sets(self, plate: Plate, lot_id: str) -> tuple[float, bool]:
         g = self.sc.grades[plate.order.grade]
