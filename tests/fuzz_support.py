@@ -163,7 +163,10 @@ def _special(path: tuple[str, ...]) -> tuple[st.SearchStrategy[Any], st.SearchSt
         return pair.filter(lambda p: p[0] < p[1]).map(list), st.just([500.0, 400.0])
     if path[-1] == "downgrade_to":
         return st.sampled_from(GRADES), st.just("NM999")  # TOML has no None
-    if path[-1] in ("aim_pct", "sigma_pct", "aim_heavy_pct"):
+    if path[-1] == "gauge_classes_mm":
+        bounds = st.lists(st.floats(3, 200), min_size=1, max_size=6, unique=True).map(sorted)
+        return bounds, st.just([40.0, 20.0])
+    if path[-1] in ("aim_pct", "sigma_pct", "aim_rich_pct"):
         elements = ["C", "Si", "Mn", "Cr", "Ni", "Mo", "P", "S", "B", "Ti", "Al"]
         top = 1.0 if path[-1] == "sigma_pct" else 5.0
         table = st.dictionaries(st.sampled_from(elements), st.floats(0, top), max_size=3)

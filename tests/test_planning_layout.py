@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mill.model.aims import Aims
 from mill.model.entities import Order
 from mill.model.orders import OrderGenerator
 from mill.model.planning import OrderBook, Planner
@@ -22,7 +23,7 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 @pytest.fixture(scope="module")
 def planner() -> Planner:
     sc = load_scenario(BASELINE, [])
-    book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
+    book = OrderBook(Aims(sc))
     return Planner(sc, book, OrderGenerator(sc, Streams(1)))
 
 

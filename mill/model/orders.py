@@ -107,18 +107,17 @@ class OrderGenerator:
             order.customer, order.customer_po, order.customer_item = synthetic_customer(n)
             out.append(order)
 
-    def stock(self, key: tuple[str, bool], now: float) -> Order:
-        """A stock-fill order line for a heat make-up (grade, heavy gauge): a standard
-        plate of the product mix in that gauge range, no UT class, no due date."""
-        grade, heavy = key
+    def stock(self, grade: str, above_mm: float, upto_mm: float, now: float) -> Order:
+        """A stock-fill order line for a heat make-up (a grade and its gauge class over
+        ``above_mm`` up to ``upto_mm``): a standard plate of the product mix in that gauge
+        range, no UT class, no due date."""
         self._stock_n += 1
-        limit = self.sc.grades[grade].heavy_gauge_above_mm
         for _ in range(1000):
             th, w, ln = self._size(self.stock_rng, grade)
-            if (th > limit) == heavy:
+            if above_mm < th <= upto_mm:
                 break
         else:
-            th = limit + 10.0 if heavy else limit
+            th = min(upto_mm, self.sc.grades[grade].max_thickness_mm)
         return Order(
             f"STOCK-{grade}-{self._stock_n:05d}",
             grade,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
+from mill.model.aims import Aims
 from mill.model.entities import HeatPlan, MotherPlan, Order, SlabPlan, mass_t
 from mill.model.orders import OrderGenerator
 from mill.scenario import Scenario
@@ -22,21 +23,21 @@ EDGE_ALLOWANCE_MM = 15.0
 MAX_ACROSS = 2
 
 
-Key = tuple[str, bool]
-"""A heat's make-up: (grade, heavy gauge). Heavy-gauge plate is cast from a richer aim."""
+Key = tuple[str, int]
+"""A heat's make-up: (grade, gauge class). Each gauge class is cast from its designed aim."""
 
 
 class OrderBook:
     """Open order lines per heat make-up, in arrival order, with the plates still to plan."""
 
-    def __init__(self, heavy_above_mm: dict[str, float]) -> None:
-        self.heavy_above = heavy_above_mm
+    def __init__(self, aims: Aims) -> None:
+        self.aims = aims
         self.lines: dict[Key, deque[list[object]]] = {}
         self.open_t: dict[Key, float] = {}
 
     def key(self, order: Order) -> Key:
         """The heat make-up an order's plates are cast in."""
-        return order.grade, order.thickness_mm > self.heavy_above[order.grade]
+        return order.grade, self.aims.index(order.grade, order.thickness_mm)
 
     def add(self, order: Order) -> None:
         k = self.key(order)
@@ -181,7 +182,8 @@ class Planner:
             if taken is None:
                 if not self.sc.planning.stock_fill:
                     break
-                self.book.add(self.orders.stock(key, now))
+                d = self.book.aims.design(*key)
+                self.book.add(self.orders.stock(key[0], d.above_mm, d.upto_mm, now))
                 continue
             order, n = taken
             mother, used = self._mother(order, n)
@@ -212,7 +214,7 @@ class Planner:
                 break
         if current:
             slabs.append(self._slab(current, current[0].order.thickness_mm))
-        return HeatPlan(key[0], slabs, key[1])
+        return HeatPlan(key[0], slabs, self.book.aims.design(*key))
 
     def _mass(self, mothers: list[MotherPlan]) -> float:
         """Mass of the slab these mother plates need."""

@@ -18,6 +18,7 @@ from typing import Any
 import simpy
 
 from mill.distributions import Sampler, Spec, exponential
+from mill.model.aims import Aims
 from mill.model.lab import Lab
 from mill.model.ledger import Ledger
 from mill.model.metallurgy import Metallurgy, ut_settings
@@ -65,7 +66,8 @@ class Plant:
         self.ledger = Ledger(self.env, self.warmup, folder["genealogy"], self.records, self.lab)
         self.metallurgy = Metallurgy(sc, self.streams)
         self.ut: UTSettings = ut_settings(sc)
-        self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
+        self.aims = Aims(sc)
+        self.book = OrderBook(self.aims)
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
         # the scenario is fixed for the run: its rule list keyed once, not per plate

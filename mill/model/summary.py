@@ -198,4 +198,5 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             else None,
         },
         "disposition_reasons": dict(sorted(lg.reasons.items())),
+        "chemistry_design": plant.aims.table(),
     }

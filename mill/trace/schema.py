@@ -47,7 +47,13 @@ HEATS: tuple[Column, ...] = (
     _c("seq_heat_index", "", "int", "1-based position of the heat in its sequence"),
     _c("seq_heats", "", "int", "number of heats in the sequence"),
     _c("grade", "", "category", "steel grade the heat was made to"),
-    _c("gauge_class", "", "category", "standard or heavy (heavy-gauge aim, richer alloying)"),
+    _c(
+        "gauge_class",
+        "",
+        "category",
+        "plate thickness class the heat's aim was designed for: over the first, up to the "
+        "second figure (mm), e.g. 25-40",
+    ),
     _c("liquid_mass_t", "t", "float", "liquid steel tapped"),
     _c("cast_mass_t", "t", "float", "slab tonnes cast from the heat"),
     _c("casting_loss_t", "t", "float", "ladle skull and tundish loss (liquid - cast)"),
