@@ -48,4 +48,4 @@ def test_the_layout_is_the_one_found_by_trying_every_row_count(
     plan, used = fast
     assert 1 <= used <= n
     grid = planner._grid(order, plan.across, plan.along)
-    assert plan.along == 1 or grid.length_mm <= planner.slab_lmax
+    assert (plan.along == 1 and plan.across == 1) or not planner.design.too_big(grid)

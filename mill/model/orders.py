@@ -16,6 +16,7 @@ import numpy as np
 
 from mill.distributions import Empirical, exponential
 from mill.model.entities import Order, mass_t
+from mill.model.slab_design import SlabDesign
 from mill.rng import Streams
 from mill.scenario import Scenario, ScenarioError
 from mill.scenario.products import is_ut_class
@@ -61,6 +62,7 @@ class OrderGenerator:
 
     def __init__(self, sc: Scenario, streams: Streams) -> None:
         self.sc = sc
+        self.slabs = SlabDesign(sc)
         self.stock_rng = streams.generator("orders/stock")
         o = sc.orders
         self.grades = list(o.grade_shares)
@@ -77,9 +79,12 @@ class OrderGenerator:
         self._stock_n = 0
 
     def _sized(self, grade: str, t: float, w: float, ln: float) -> tuple[float, float, float]:
-        """Thickness capped at the grade's maximum; sizes rounded as an order states them."""
-        t = min(t, self.sc.grades[grade].max_thickness_mm)
-        return round(t, 1), round(w, 0), round(ln, 0)
+        """Thickness capped at the grade's maximum, length at the longest plate one slab
+        inside the limits gives (a mill quotes no plate it cannot roll); sizes rounded as an
+        order states them."""
+        t = round(min(t, self.sc.grades[grade].max_thickness_mm), 1)
+        w = round(w, 0)
+        return t, w, round(min(ln, self.slabs.max_plate_length_mm(t, w)), 0)
 
     def _size(self, rng: np.random.Generator, grade: str) -> tuple[float, float, float]:
         o = self.sc.orders
@@ -117,7 +122,7 @@ class OrderGenerator:
             if above_mm < th <= upto_mm:
                 break
         else:
-            th = min(upto_mm, self.sc.grades[grade].max_thickness_mm)
+            th, w, ln = self._sized(grade, upto_mm, w, ln)  # length capped at this gauge
         return Order(
             f"STOCK-{grade}-{self._stock_n:05d}",
             grade,
@@ -130,6 +135,15 @@ class OrderGenerator:
             math.inf,
             stock=True,
         )
+
+    def stock_plates(self, grade: str, t: float, w: float, ln: float, n: int, now: float) -> Order:
+        """A stock order line of ``n`` plates of the given size: the surplus of a slab
+        completed to the minimum slab length or mass."""
+        self._stock_n += 1
+        return Order(
+            f"STOCK-{grade}-{self._stock_n:05d}", grade, t, w, ln, n, "none", now, math.inf,
+            stock=True,
+        )  # fmt: skip
 
 
 SYNTHETIC_CUSTOMERS = 25
@@ -200,6 +214,12 @@ def _row_to_order(row: dict[str, str], sc: Scenario) -> Order:
     t = _num(row, "thickness_mm", 3, sc.grades[grade].max_thickness_mm)
     w = _num(row, "width_mm", 500, 4000)
     ln = _num(row, "length_mm", 1000, 24_000)
+    longest = SlabDesign(sc).max_plate_length_mm(t, w)
+    if ln > longest:
+        raise ValueError(
+            f"length_mm: {ln:g} mm is longer than the {longest:g} mm one slab inside the "
+            f"caster's limits gives at {t:g} × {w:g} mm"
+        )
     qty = _num(row, "quantity", 1, 10_000)
     if not qty.is_integer():
         raise ValueError("quantity: must be a whole number")

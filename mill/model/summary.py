@@ -28,7 +28,9 @@ def unit_stats(plant: Plant) -> UnitStats:
 
 
 def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
-    """Check mass balance, plate conservation, traceability and Little's law; report each."""
+    """Check mass balance, plate conservation, traceability, Little's law and the slab
+    limits (every cast slab inside the caster's and the mill's length and mass limits, of a
+    thickness the caster casts); report each."""
     lg = plant.ledger
     out: dict[str, Any] = {}
     accounted = (
@@ -91,6 +93,15 @@ def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             )
         little[name] = entry
     out["littles_law"] = {"tolerance_rel": LITTLE_TOL_REL, "units": little, "ok": ok}
+    c = plant.sc.plant.caster
+    out["slab_limits"] = {
+        "slabs": plant.slabs_checked,
+        "length_mm": [c.slab_length_min_mm, c.slab_length_max_mm],
+        "mass_t": [c.slab_mass_min_t, c.slab_mass_max_t],
+        "thicknesses_mm": list(c.slab_thicknesses_mm),
+        "ok": not plant.slab_violations,
+        "violations": plant.slab_violations[:20],
+    }
     out["ok"] = all(v["ok"] for v in out.values() if isinstance(v, dict) and "ok" in v)
     return out
 

@@ -143,7 +143,7 @@ PLATES: tuple[Column, ...] = (
     _c("thickness_mm", "mm", "float", "nominal thickness", 1),
     _c("width_mm", "mm", "float", "width as cut", 1),
     _c("length_mm", "mm", "float", "length as cut", 1),
-    _c("mass_t", "t", "float", "mass as cut", 4),
+    _c("mass_t", "t", "float", "mass as cut (to the gram: many plates of one size must add up)", 6),
     _c("ut_class_ordered", "", "category", "UT acceptance ordered: none, EN 10160 SxEy, A578A/B/C"),
     _c("charge", "", "category", "hot or cold charge of the slab"),
     _c("reheat_temp_c", "°C", "float", "slab discharge temperature", 1),
