@@ -1,8 +1,13 @@
 """The order book: orders generated from the scenario's product mix, or read from a CSV.
 
-Generated orders arrive as a Poisson stream whose mean tonnage per day is
-``orders.tonnes_per_day``; the book starts with ``BACKLOG_DAYS`` of orders already in hand,
-as a running mill has. An orders CSV is validated like a scenario: a bad row names its line
+Generated orders arrive as a Poisson stream whose mean tonnage per day is the plant's
+capacity times the load factor (``orders.load_factor × orders.capacity_t_per_day``, or
+``orders.tonnes_per_day`` when given); the book starts with ``BACKLOG_DAYS`` of orders already
+in hand, as a running mill has. Each order's due date is quoted as a mill quotes it: the
+tonnes in the book ahead of it over the plant's capacity (a fluid model of the book: it grows
+with every order and is worked off at capacity from the run's start), plus
+``orders.due_days``. Labelled assumption: a quote from a fluid model of the book, not from a
+finite-capacity schedule. An orders CSV is validated like a scenario: a bad row names its line
 and column, and nothing is written.
 """
 
@@ -67,7 +72,7 @@ class OrderGenerator:
         o = sc.orders
         self.grades = list(o.grade_shares)
         self.ut = list(o.ut_class_shares)
-        rate_per_min = o.tonnes_per_day / _mean_order_t(sc) / 1440.0
+        rate_per_min = o.intake_t_per_day / _mean_order_t(sc) / 1440.0
         self._gap = streams.sampler("orders/gap", exponential(1.0 / rate_per_min))
         self._grade = streams.sampler("orders/grade", _index_spec(o.grade_shares))
         self._ut = streams.sampler("orders/ut_class", _index_spec(o.ut_class_shares))
@@ -98,6 +103,8 @@ class OrderGenerator:
         t = -BACKLOG_DAYS * 1440.0
         out: list[Order] = []
         n = 0
+        book_t, book_at = 0.0, 0.0  # tonnes in the book ahead, and when they were counted
+        cap_per_min = self.sc.orders.capacity_t_per_day / 1440.0
         while True:
             t += self._gap()
             if t > horizon_min:
@@ -107,8 +114,12 @@ class OrderGenerator:
             th, w, ln = self._sized(grade, self._thickness(), self._width(), self._length())
             qty = max(1, round(self._quantity()))
             ut = self.ut[int(self._ut())]
-            due = max(t, 0.0) + self._due() * 1440.0
+            now = max(t, 0.0)  # the plant works the book from the run's start
+            book_t = max(0.0, book_t - cap_per_min * (now - book_at))
+            book_at = now
+            due = now + book_t / cap_per_min + self._due() * 1440.0
             order = Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due)
+            book_t += order.plate_mass_t * qty
             order.customer, order.customer_po, order.customer_item = synthetic_customer(n)
             out.append(order)
 

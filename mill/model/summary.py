@@ -180,7 +180,12 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             "p90": _num(lg.flow.percentile(90), 2),
             "p95": _num(lg.flow.percentile(95), 2),
         },
-        "late_pct": _num(100 * w["late"] / released, 3) if released else None,
+        "late_pct": _num(100 * w["late"] / w["ordered"], 3) if w["ordered"] else None,
+        "stock": {
+            "plates": w["stock"],
+            "released_t": _num(wt["stock"], 2),
+            "pct_of_released_t": _pct(wt["stock"], wt["prime"] + wt["downgraded"]),
+        },
         "wip": {
             "mean_t": _num(lg.int_live_t / window_min, 2),
             "mean_pieces": _num(lg.int_live_n / window_min, 2),

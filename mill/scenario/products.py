@@ -185,7 +185,18 @@ class Orders(Section):
 
     source: Literal["generated", "csv"] = "generated"
     csv: str | None = Field(default=None, description="orders CSV, relative to the scenario file")
-    tonnes_per_day: Annotated[float, within(0.1, 50_000)] = 780.0
+    capacity_t_per_day: Annotated[float, within(1, 50_000)] = Field(
+        default=1500.0,
+        description="what the plant releases per day with a full order book (measured on "
+        "the baseline plant: re-measure with a high load_factor when the plant changes)",
+    )
+    load_factor: Annotated[float, within(0.05, 2)] = Field(
+        default=0.9, description="order intake as a share of capacity_t_per_day"
+    )
+    tonnes_per_day: Annotated[float, within(0.1, 50_000)] | None = Field(
+        default=None,
+        description="order intake, t/day; unset: load_factor × capacity_t_per_day",
+    )
     grade_shares: dict[str, Annotated[float, within(0, 1)]] = {
         "NM400": 0.55,
         "NM450": 0.30,
@@ -208,7 +219,18 @@ class Orders(Section):
         "S2E2": 0.30,
         "S3E3": 0.10,
     }
-    due_days: Annotated[DistSpec, dist_within(1, 365)] = uniform(14, 35)
+    due_days: Annotated[DistSpec, dist_within(0, 365)] = Field(
+        default=uniform(5, 10),
+        description="days the quoted lead time adds to the wait in the order book (the "
+        "tonnes ahead of the order ÷ capacity_t_per_day)",
+    )
+
+    @property
+    def intake_t_per_day(self) -> float:
+        """The mean order intake, t/day."""
+        if self.tonnes_per_day is not None:
+            return self.tonnes_per_day
+        return self.load_factor * self.capacity_t_per_day
 
     @model_validator(mode="after")
     def _shares(self) -> Orders:
