@@ -23,10 +23,10 @@ def _orders(days: float, *overrides: str) -> list:
 @pytest.mark.parametrize("load", [0.5, 0.9, 1.2])
 def test_intake_is_the_load_factor_times_capacity(load: float) -> None:
     """Over 120 days after the run start the orders' tonnes per day are load × capacity
-    (capacity 1,500 t/d) within 10 %; tonnes_per_day, when given, overrides them."""
+    (capacity 1,475 t/d) within 10 %; tonnes_per_day, when given, overrides them."""
     orders = [o for o in _orders(120.0, f"orders.load_factor={load}") if o.arrival_min >= 0]
     per_day = sum(o.plate_mass_t * o.quantity for o in orders) / 120.0
-    assert per_day == pytest.approx(load * 1500.0, rel=0.10)
+    assert per_day == pytest.approx(load * 1475.0, rel=0.10)
     fixed = [o for o in _orders(120.0, "orders.tonnes_per_day=300") if o.arrival_min >= 0]
     assert sum(o.plate_mass_t * o.quantity for o in fixed) / 120.0 == pytest.approx(300, rel=0.1)
 
@@ -36,7 +36,7 @@ def test_due_dates_are_quoted_from_the_order_book() -> None:
     off at capacity (from the run's start), over the capacity: recomputed here from the
     orders; a heavier load quotes longer."""
     orders = _orders(30.0, "orders.due_days=0")
-    cap = 1500.0 / 1440.0
+    cap = 1475.0 / 1440.0
     book, at = 0.0, 0.0
     for o in orders:
         now = max(o.arrival_min, 0.0)
@@ -76,3 +76,29 @@ def test_the_order_book_over_time(baseline_run: RunArtifacts) -> None:
     assert {"wip_t", "lead_time_p50_h", "late_pct", "stock_pct"} <= set(table.columns)
     assert (table["stock_pct"].between(0, 100)).all()
     assert len(plot_orders_over_time(run).axes) == 3
+
+
+def test_a_make_up_whose_oldest_order_has_waited_goes_first() -> None:
+    """The make-up with the most open tonnes is cast next, unless another's oldest order has
+    waited planning.max_wait_days (7): then that one, earliest due first (no make-up is
+    starved by a commoner one)."""
+    from mill.model.aims import Aims
+    from mill.model.entities import Order
+    from mill.model.planning import OrderBook, Planner
+
+    sc = load_scenario(BASELINE, [])
+    aims = Aims(sc)
+    book = OrderBook(aims)
+    day = 1440.0
+    common = Order("C1", "NM400", 10.0, 2000, 6000, 200, "none", 0.0, 30 * day)
+    rare_late = Order("R1", "NM500", 100.0, 2000, 4000, 1, "none", 0.0, 20 * day)
+    rare_soon = Order("R2", "NM450", 80.0, 2000, 4000, 1, "none", 0.0, 12 * day)
+    for o in (common, rare_late, rare_soon):
+        book.add(o)
+    assert book.most_open() == book.key(common)
+    assert book.longest_waiting(6.9 * day, 7 * day) is None
+    assert book.longest_waiting(7 * day, 7 * day) == book.key(rare_soon)
+    planner = Planner(sc, book, OrderGenerator(sc, Streams(1)))
+    (first,) = planner.plan_sequence(1, 7 * day, book.key(common))
+    assert first.grade == "NM450"
+    assert book.longest_waiting(7 * day, 7 * day) == book.key(rare_late)

@@ -51,6 +51,7 @@ def plot_orders_over_time(run: RunLike, bin_h: float = 24.0) -> Figure:
     fig, (wip, lead, share) = plt.subplots(3, 1, figsize=(11.0, 7.5), sharex=True)
     wip.plot(t, data["wip_t"], color=KIND_COLOURS["slab"], lw=2, marker="o", ms=3)
     wip.set_ylabel("WIP (t)")
+    wip.set_ylim(bottom=0)
     wip.set_title(f"The order book over time (per {bin_h:g} h, by disposition time)")
     lead.plot(t, data["lead_time_p50_h"], color="#333333", lw=2, marker="o", ms=3, label="p50")
     lead.plot(t, data["lead_time_p90_h"], color="#333333", lw=1, ls="--", label="p90")

@@ -59,6 +59,23 @@ class OrderBook:
                 best = k
         return best
 
+    def longest_waiting(self, now: float, max_wait_min: float) -> Key | None:
+        """The make-up whose oldest open order has waited ``max_wait_min`` or longer since
+        it arrived (orders in hand at the start arrived before it), the earliest due first;
+        None if none has. Stock lines never wait."""
+        best: tuple[float, Key] | None = None
+        for k in sorted(self.lines):
+            q = self.lines[k]
+            if not q or self.open_t.get(k, 0.0) <= 1e-9:
+                continue
+            oldest = q[0][0]
+            assert isinstance(oldest, Order)
+            if oldest.stock or now - oldest.arrival_min < max_wait_min:
+                continue
+            if best is None or oldest.due_min < best[0]:
+                best = (oldest.due_min, k)
+        return None if best is None else best[1]
+
     def take(self, key: Key, max_plates: int) -> tuple[Order, int] | None:
         """Take up to ``max_plates`` plates of the first open line of ``key``."""
         q = self.lines.get(key)
@@ -298,10 +315,17 @@ class Planner:
 
     def plan_sequence(self, heats: int, now: float, default: Key) -> list[HeatPlan]:
         """Plan ``heats`` heats, each for the make-up with the most open tonnes (a mixed
-        sequence of NM grades, as casters run them), fewer if the book runs dry."""
+        sequence of NM grades, as casters run them), fewer if the book runs dry. A make-up
+        whose oldest order has waited ``planning.max_wait_days`` goes first (earliest due
+        first), so the rarer grades and gauges are not starved by the common ones."""
         out: list[HeatPlan] = []
+        max_wait = self.sc.planning.max_wait_days * 1440.0
         for _ in range(heats):
-            key = self.book.most_open() or (default if self.sc.planning.stock_fill else None)
+            key = (
+                self.book.longest_waiting(now, max_wait)
+                or self.book.most_open()
+                or (default if self.sc.planning.stock_fill else None)
+            )
             if key is None:
                 break
             plan = self.plan_heat(key, now)

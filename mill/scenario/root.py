@@ -61,6 +61,12 @@ class Planning(Section):
     max_mother_plates_per_slab: Annotated[int, within(1, 6)] = 3
     max_products_per_mother: Annotated[int, within(1, 30)] = 6
     mother_max_length_mm: Annotated[float, within(2000, 60_000)] = 24_000.0
+    max_wait_days: Annotated[float, within(0, 365)] = Field(
+        default=7.0,
+        description="a make-up whose oldest order has waited this long is cast next, "
+        "before the make-up with the most open tonnes (assumption: about a week, inside "
+        "the quoted lead time)",
+    )
     min_reduction_ratio: Annotated[float, within(1, 20)] = Field(
         default=3.0,
         description="slab thickness / plate thickness at least this (assumption: the 3:1 "
