@@ -10,13 +10,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from mill.analysis.load import RunLike, as_run
-from mill.analysis.statistics import wip_throughput
+from mill.analysis.statistics import STOCK_PREFIX, wip_throughput
 from mill.analysis.style import KIND_COLOURS, tidy
 
 __all__ = ["orders_over_time", "plot_orders_over_time"]
-
-STOCK_PREFIX = "STOCK-"
-"""Stock plates carry an order id starting with this (model.orders)."""
 
 
 def orders_over_time(run: RunLike, bin_h: float = 24.0) -> pd.DataFrame:

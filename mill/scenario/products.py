@@ -148,7 +148,7 @@ def _default_grades() -> dict[str, Grade]:
     }
     return {
         "NM400": Grade(
-            aim_pct={**base, "C": 0.18, "Mn": 1.15, "Cr": 0.30, "Ni": 0.05, "Mo": 0.10},
+            aim_pct={**base, "C": 0.185, "Mn": 1.15, "Cr": 0.30, "Ni": 0.05, "Mo": 0.10},
             aim_rich_pct={"Si": 0.60, "Mn": 1.55, "Cr": 0.70, "Ni": 0.10, "Mo": 0.48},
             sigma_pct=sigma,
             surface_hbw=(370, 430),
@@ -157,7 +157,7 @@ def _default_grades() -> dict[str, Grade]:
             temper_temp_c=normal(220, 4, low=150, high=300),
         ),
         "NM450": Grade(
-            aim_pct={**base, "C": 0.23, "Mn": 1.10, "Cr": 0.40, "Ni": 0.10, "Mo": 0.15},
+            aim_pct={**base, "C": 0.235, "Mn": 1.10, "Cr": 0.40, "Ni": 0.10, "Mo": 0.15},
             aim_rich_pct={"Si": 0.60, "Mn": 1.55, "Cr": 0.80, "Ni": 0.20, "Mo": 0.52},
             sigma_pct=sigma,
             surface_hbw=(420, 480),
