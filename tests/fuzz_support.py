@@ -163,7 +163,21 @@ def _special(path: tuple[str, ...]) -> tuple[st.SearchStrategy[Any], st.SearchSt
         return pair.filter(lambda p: p[0] < p[1]).map(list), st.just([500.0, 400.0])
     if path[-1] == "downgrade_to":
         return st.sampled_from(GRADES), st.just("NM999")  # TOML has no None
-    if path[-1] in ("aim_pct", "sigma_pct", "aim_heavy_pct"):
+    if path == ("orders", "tonnes_per_day"):
+        return st.floats(0.1, 50_000), st.just(0.0)  # optional: TOML has no None
+    # slab limits drawn so that the defaults' plate mix can still be planned inside them
+    slab_ranges = {"slab_length_min_mm": (100, 1500), "slab_length_max_mm": (4500, 15_000),
+                   "slab_mass_min_t": (0.1, 5), "slab_mass_max_t": (30, 200)}  # fmt: skip
+    if path[-1] in slab_ranges:
+        lo, hi = slab_ranges[path[-1]]
+        return st.floats(lo, hi), st.just(-1.0)
+    if path[-1] == "slab_thicknesses_mm":
+        sets = [[250.0, 300.0, 400.0], [200.0, 250.0, 300.0], [250.0], [220.0, 260.0, 320.0]]
+        return st.sampled_from(sets), st.just([50.0])
+    if path[-1] == "gauge_classes_mm":
+        bounds = st.lists(st.floats(3, 200), min_size=1, max_size=6, unique=True).map(sorted)
+        return bounds, st.just([40.0, 20.0])
+    if path[-1] in ("aim_pct", "sigma_pct", "aim_rich_pct"):
         elements = ["C", "Si", "Mn", "Cr", "Ni", "Mo", "P", "S", "B", "Ti", "Al"]
         top = 1.0 if path[-1] == "sigma_pct" else 5.0
         table = st.dictionaries(st.sampled_from(elements), st.floats(0, top), max_size=3)

@@ -17,7 +17,7 @@ from mill.model import run_scenario
 from mill.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-SHORT = ["run.horizon_days=6", "run.warmup_days=1.5"]
+SHORT = ["run.horizon_days=12", "run.warmup_days=2"]
 
 
 def _run(name: str, out: Path) -> dict[str, object]:

@@ -120,7 +120,7 @@ def test_the_scenario_accepts_exactly_the_grades_the_cutting_model_can_preheat(n
 
 def test_an_aim_chemistry_must_leave_iron_as_the_balance() -> None:
     """21 elements at 5 % each (105 %) were accepted; the elements of an aim now add up to at
-    most MAX_ALLOYING_PCT, for the base aim and for the heavy-gauge aim laid over it."""
+    most MAX_ALLOYING_PCT, for the base aim and for the rich aim laid over it."""
     symbols = ["C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Ti", "B", "Al"]
     symbols += ["Cu", "N", "V", "Nb", "W", "Co", "Zr", "Ca", "Ce", "La"]
     assert len(symbols) == 21
@@ -131,8 +131,8 @@ def test_an_aim_chemistry_must_leave_iron_as_the_balance() -> None:
         f"low-alloy wear steel, so they may add up to {MAX_ALLOYING_PCT:g} wt % at most"
     ]
     with pytest.raises(ScenarioError) as info:
-        validate({"grades": {"NM400": {"aim_heavy_pct": {"Cr": 5.0, "Ni": 5.0}}}})
-    assert info.value.messages[0].startswith("grades.NM400.aim_heavy_pct: the elements add up")
+        validate({"grades": {"NM400": {"aim_rich_pct": {"Cr": 5.0, "Ni": 5.0}}}})
+    assert info.value.messages[0].startswith("grades.NM400.aim_rich_pct: the elements add up")
 
 
 def test_the_alloying_limit_admits_every_chemistry_the_standard_admits() -> None:

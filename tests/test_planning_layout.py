@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mill.model.aims import Aims
 from mill.model.entities import Order
 from mill.model.orders import OrderGenerator
 from mill.model.planning import OrderBook, Planner
@@ -22,7 +23,7 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 @pytest.fixture(scope="module")
 def planner() -> Planner:
     sc = load_scenario(BASELINE, [])
-    book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
+    book = OrderBook(Aims(sc))
     return Planner(sc, book, OrderGenerator(sc, Streams(1)))
 
 
@@ -47,4 +48,4 @@ def test_the_layout_is_the_one_found_by_trying_every_row_count(
     plan, used = fast
     assert 1 <= used <= n
     grid = planner._grid(order, plan.across, plan.along)
-    assert plan.along == 1 or grid.length_mm <= planner.slab_lmax
+    assert (plan.along == 1 and plan.across == 1) or not planner.design.too_big(grid)

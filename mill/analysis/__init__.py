@@ -24,6 +24,7 @@ from mill.analysis.genealogy import (
 )
 from mill.analysis.genealogy_plot import plot_genealogy
 from mill.analysis.load import AnalysisError, Run, entity_kind, load_run
+from mill.analysis.order_book import orders_over_time, plot_orders_over_time
 from mill.analysis.plots import (
     plot_gantt,
     plot_lead_time,
@@ -80,6 +81,7 @@ __all__ = [
     "lead_times",
     "load_experiment",
     "load_run",
+    "orders_over_time",
     "origin_vs_detection",
     "plot_charpy",
     "plot_defect_map",
@@ -89,6 +91,7 @@ __all__ = [
     "plot_hardness",
     "plot_kpi_by_point",
     "plot_lead_time",
+    "plot_orders_over_time",
     "plot_origin_detection",
     "plot_pareto",
     "plot_utilisation",

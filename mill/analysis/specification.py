@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mill.quality.chemistry import GBT24186_TABLE3, cev_limit, impact_quality
+
 __all__ = [
     "CHEMISTRY_DECIMALS",
     "SINGLE_VALUE_FRACTION",
@@ -46,14 +48,6 @@ _TABLE_2: dict[str, dict[str, float]] = {
 _B_WINDOW = (0.0005, 0.006)
 _ALS_MIN = 0.010
 
-#: GB/T 24186-2022 Table 3 (D/E qualities): tighter maxima and CEV max (≤ 50 mm, > 50 mm).
-_TABLE_3: dict[str, dict[str, Any]] = {
-    "NM400": {"max": {"C": 0.25, "P": 0.020, "S": 0.005, "Mo": 0.60}, "als_min": 0.015,
-              "cev_max": (0.57, 0.67)},
-    "NM450": {"max": {"C": 0.30, "Ni": 1.00, "Mo": 0.60}, "cev_max": (0.59, 0.74)},
-    "NM600": {"max": {}, "cev_max": (0.84, 0.94)},
-}  # fmt: skip
-
 SINGLE_VALUE_FRACTION = 0.70
 
 #: The standards a receiving inspector checks the plate against besides the product standard.
@@ -69,16 +63,6 @@ TOLERANCES: dict[str, str] = {
 }
 
 
-def impact_quality(charpy_temp_c: float | None) -> str:
-    """The GB/T 24186 impact quality the plate was tested for: ``E`` (−40 °C), ``D`` (−20 °C)
-    or ``""`` (no low-temperature impact requirement)."""
-    if charpy_temp_c is None:
-        return ""
-    if charpy_temp_c <= -40:
-        return "E"
-    return "D" if charpy_temp_c <= -20 else ""
-
-
 def chemistry_limits(grade: str, quality: str, thickness_mm: float) -> dict[str, dict[str, Any]]:
     """Element → ``{"min": ..., "max": ...}`` (wt %, ``None`` where none applies), with
     ``CEV`` where GB/T 24186 gives one for this grade, quality and thickness."""
@@ -87,14 +71,13 @@ def chemistry_limits(grade: str, quality: str, thickness_mm: float) -> dict[str,
     if base:
         limits["B"] = {"min": _B_WINDOW[0], "max": _B_WINDOW[1]}
         limits["Al"] = {"min": _ALS_MIN, "max": None}
-    extra = _TABLE_3.get(grade) if quality in ("D", "E") else None
+    extra = GBT24186_TABLE3.get(grade) if quality in ("D", "E") else None
     if extra:
         for el, v in extra["max"].items():
             limits.setdefault(el, {"min": None, "max": None})["max"] = v
         if "als_min" in extra:
             limits["Al"] = {"min": extra["als_min"], "max": None}
-        thin, thick = extra["cev_max"]
-        limits["CEV"] = {"min": None, "max": thin if thickness_mm <= 50 else thick}
+        limits["CEV"] = {"min": None, "max": cev_limit(grade, quality, thickness_mm)}
     return limits
 
 

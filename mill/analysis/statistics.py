@@ -15,6 +15,9 @@ import pandas as pd
 
 from mill.analysis.load import UNIT_ORDER, Run, RunLike, as_run, entity_kind
 
+STOCK_PREFIX = "STOCK-"
+"""Stock plates carry an order id starting with this (model.orders)."""
+
 __all__ = [
     "DETECTION_ORDER",
     "defect_pareto",
@@ -259,8 +262,9 @@ def disposition_reasons(run: RunLike, window: bool = True) -> pd.DataFrame:
 
 
 def lead_times(run: RunLike, window: bool = True) -> pd.DataFrame:
-    """Lead time (order arrival → disposition) and flow time (cast → disposition) in hours of
-    disposed plates, by grade ordered and overall: n, mean, p50, p90, p95, max."""
+    """Lead time (order arrival → disposition, customer plates only) and flow time (cast →
+    disposition) in hours of disposed plates, by grade ordered and overall: n, mean, p50,
+    p90, p95, max."""
     run = as_run(run)
     p = run.plates[run.plates["disposition"].astype("str") != "wip"]
     if window:
@@ -272,7 +276,10 @@ def lead_times(run: RunLike, window: bool = True) -> pd.DataFrame:
     groups.append(("all", p))
     for grade, sub in groups:
         for col in ("lead_time_h", "flow_time_h"):
-            s = sub[col].dropna()
+            rows_of = sub
+            if col == "lead_time_h":  # customer plates: stock has no order to wait for
+                rows_of = sub[~sub["order_id"].astype(str).str.startswith(STOCK_PREFIX)]
+            s = rows_of[col].dropna()
             rows.append(
                 {
                     "grade": grade,

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from mill.quality.aim_design import AimDesign
+
 DENSITY_T_PER_MM3 = 7.85e-9  # steel, 7.85 t/m³
 
 
@@ -73,11 +75,11 @@ class SlabPlan:
 
 @dataclass(slots=True)
 class HeatPlan:
-    """A heat as planned: grade and slabs."""
+    """A heat as planned: grade, slabs and the aim of their gauge class."""
 
     grade: str
     slabs: list[SlabPlan]
-    heavy: bool = False
+    design: AimDesign
 
 
 @dataclass(slots=True)

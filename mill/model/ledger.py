@@ -258,9 +258,14 @@ class Ledger:
         elif not (nonconforming if plate.measured.nc_first is None else plate.measured.nc_first):
             self.win["false_reject"] += 1
         if d != "scrap":
-            self.lead.add((plate.done_min - max(plate.order.arrival_min, 0.0)) / 60.0)
             self.flow.add((plate.done_min - plate.mother.slab.cast_min) / 60.0)
-            self.win["late"] += int(plate.done_min > plate.order.due_min)
+            if plate.order.stock:  # stock has no customer: no lead time, never late
+                self.win["stock"] += 1
+                self.win_t["stock"] += plate.mass_t
+            else:
+                self.win["ordered"] += 1
+                self.lead.add((plate.done_min - max(plate.order.arrival_min, 0.0)) / 60.0)
+                self.win["late"] += int(plate.done_min > plate.order.due_min)
         if plate.reason:
             self.reasons[plate.reason] += 1
 

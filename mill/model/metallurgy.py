@@ -16,33 +16,25 @@ import numpy as np
 from mill.model.entities import Heat, Mother, Plate, Slab, Truth
 from mill.quality import chemistry as qchem
 from mill.quality import defects as qdef
+from mill.quality.aim_design import SURFACE_DEPTH_MM, plate_hardness
 from mill.quality.cleanliness import upper_shelf_inclusion_factor
 from mill.quality.conversion import hv_to_hbw
 from mill.quality.cutting import cut_edge_defects, required_preheat_c
 from mill.quality.detection import UTSettings
-from mill.quality.hardenability import ideal_diameter_mm, martensite_fraction
+from mill.quality.hardenability import ideal_diameter_mm
 from mill.quality.porosity import porosity_open_fraction
-from mill.quality.quench import (
-    as_quenched_hardness_hv,
-    cooling_rate_c_per_s,
-    grossmann_severity_per_in,
-)
 from mill.quality.rare_earth import excess_fraction, inclusion_population
 from mill.quality.temper import (
     equivalent_hours,
     hj_constant,
     hollomon_jaffe,
     retempered_hv,
-    tempered_hardness_hv,
     tempering_floor_hv,
 )
 from mill.quality.toughness import SPECIMEN_DEPTH_FRACTION as QUARTER
 from mill.quality.toughness import transition_curve
 from mill.rng import Streams
 from mill.scenario import Scenario
-
-SURFACE_DEPTH_MM = 2.0
-"""Hardness is tested 0.5–3 mm below the surface (SSAB datasheets, domain.md §2.2)."""
 
 
 def defect_rates(overrides: dict[str, float]) -> qdef.DefectRates:
@@ -95,10 +87,11 @@ class Metallurgy:
 
     # ---- steelmaking -------------------------------------------------------------------
     def heat_chemistry(self, heat: Heat) -> None:
-        """Heat analysis drawn around the grade's aim within GB/T 24186 limits."""
+        """Heat analysis drawn around the aim designed for the heat's gauge class, within the
+        GB/T 24186 Table 2 limits."""
         grade = self.sc.grades[heat.grade]
         limits = qchem.GBT24186_LIMITS.get(heat.grade)
-        aim = {**grade.aim_pct, **grade.aim_heavy_pct} if heat.plan.heavy else grade.aim_pct
+        aim = heat.plan.design.aim_pct
         chem = qchem.draw_heat_chemistry(
             aim, grade.sigma_pct, self._rng("chemistry", heat.number), limits
         )
@@ -183,36 +176,27 @@ class Metallurgy:
         # the conduction series solutions cost ~ms each; on a 250 W/m²K grid (≈3 % of the
         # roller-quench htc, < 1 HBW) they are computed once per thickness and cached
         htc = round(mother.htc_w_m2k / 250.0) * 250.0
-        rate_s = float(cooling_rate_c_per_s(t, depth_s, htc))
-        rate_c = float(cooling_rate_c_per_s(t, 0.5, htc))
-        h = grossmann_severity_per_in(htc)
         di = heat.ideal_diameter_mm
-        fm_s = float(martensite_fraction(di, t, depth_s, h))
-        fm_c = float(martensite_fraction(di, t, 0.5, h))
-        hv_aq_s = float(as_quenched_hardness_hv(chem, rate_s, fm_s))
-        hv_aq_c = float(as_quenched_hardness_hv(chem, rate_c, fm_c))
         floor = tempering_floor_hv(chem)
         hours = mother.temper_min / 60.0
-        hv_s = float(tempered_hardness_hv(hv_aq_s, floor, mother.temper_temp_c, hours, chem))
-        hv_c = float(tempered_hardness_hv(hv_aq_c, floor, mother.temper_temp_c, hours, chem))
+        temp = mother.temper_temp_c
+        s = plate_hardness(chem, di, floor, t, depth_s, htc, temp, hours)
+        c = plate_hardness(chem, di, floor, t, 0.5, htc, temp, hours)
         # the Charpy specimen's position (¼ t): its microstructure sets the transition curve
-        fm_q = float(martensite_fraction(di, t, QUARTER, h))
-        rate_q = float(cooling_rate_c_per_s(t, QUARTER, htc))
-        hv_aq_q = float(as_quenched_hardness_hv(chem, rate_q, fm_q))
-        hv_q = float(tempered_hardness_hv(hv_aq_q, floor, mother.temper_temp_c, hours, chem))
+        q = plate_hardness(chem, di, floor, t, QUARTER, htc, temp, hours)
         mother.truth = Truth(
-            cooling_surface=rate_s,
-            cooling_centre=rate_c,
-            fm_surface=fm_s,
-            fm_centre=fm_c,
-            fm_quarter=fm_q,
-            hv_aq_surface=hv_aq_s,
-            hv_aq_centre=hv_aq_c,
-            hv_aq_quarter=hv_aq_q,
+            cooling_surface=s.cooling_c_per_s,
+            cooling_centre=c.cooling_c_per_s,
+            fm_surface=s.martensite_frac,
+            fm_centre=c.martensite_frac,
+            fm_quarter=q.martensite_frac,
+            hv_aq_surface=s.hv_as_quenched,
+            hv_aq_centre=c.hv_as_quenched,
+            hv_aq_quarter=q.hv_as_quenched,
             hv_floor=floor,
-            hbw_surface=float(hv_to_hbw(hv_s)),
-            hbw_centre=float(hv_to_hbw(hv_c)),
-            hbw_quarter=float(hv_to_hbw(hv_q)),
+            hbw_surface=s.hbw,
+            hbw_centre=c.hbw,
+            hbw_quarter=q.hbw,
         )
         rng = mother.slab.rng  # the slab's defect stream, after its slab and rolling draws
         new = qdef.quench_defects(
@@ -221,7 +205,7 @@ class Metallurgy:
             mother.width_mm,
             mother.length_mm,
             chem.get("C", 0.0),
-            hv_s,
+            s.hv_tempered,
             mother.uniformity,
             self.rates,
         )

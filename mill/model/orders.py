@@ -1,8 +1,13 @@
 """The order book: orders generated from the scenario's product mix, or read from a CSV.
 
-Generated orders arrive as a Poisson stream whose mean tonnage per day is
-``orders.tonnes_per_day``; the book starts with ``BACKLOG_DAYS`` of orders already in hand,
-as a running mill has. An orders CSV is validated like a scenario: a bad row names its line
+Generated orders arrive as a Poisson stream whose mean tonnage per day is the plant's
+capacity times the load factor (``orders.load_factor × orders.capacity_t_per_day``, or
+``orders.tonnes_per_day`` when given); the book starts with ``BACKLOG_DAYS`` of orders already
+in hand, as a running mill has. Each order's due date is quoted as a mill quotes it: the
+tonnes in the book ahead of it over the plant's capacity (a fluid model of the book: it grows
+with every order and is worked off at capacity from the run's start), plus
+``orders.due_days``. Labelled assumption: a quote from a fluid model of the book, not from a
+finite-capacity schedule. An orders CSV is validated like a scenario: a bad row names its line
 and column, and nothing is written.
 """
 
@@ -16,6 +21,7 @@ import numpy as np
 
 from mill.distributions import Empirical, exponential
 from mill.model.entities import Order, mass_t
+from mill.model.slab_design import SlabDesign
 from mill.rng import Streams
 from mill.scenario import Scenario, ScenarioError
 from mill.scenario.products import is_ut_class
@@ -61,11 +67,12 @@ class OrderGenerator:
 
     def __init__(self, sc: Scenario, streams: Streams) -> None:
         self.sc = sc
+        self.slabs = SlabDesign(sc)
         self.stock_rng = streams.generator("orders/stock")
         o = sc.orders
         self.grades = list(o.grade_shares)
         self.ut = list(o.ut_class_shares)
-        rate_per_min = o.tonnes_per_day / _mean_order_t(sc) / 1440.0
+        rate_per_min = o.intake_t_per_day / _mean_order_t(sc) / 1440.0
         self._gap = streams.sampler("orders/gap", exponential(1.0 / rate_per_min))
         self._grade = streams.sampler("orders/grade", _index_spec(o.grade_shares))
         self._ut = streams.sampler("orders/ut_class", _index_spec(o.ut_class_shares))
@@ -77,9 +84,12 @@ class OrderGenerator:
         self._stock_n = 0
 
     def _sized(self, grade: str, t: float, w: float, ln: float) -> tuple[float, float, float]:
-        """Thickness capped at the grade's maximum; sizes rounded as an order states them."""
-        t = min(t, self.sc.grades[grade].max_thickness_mm)
-        return round(t, 1), round(w, 0), round(ln, 0)
+        """Thickness capped at the grade's maximum, length at the longest plate one slab
+        inside the limits gives (a mill quotes no plate it cannot roll); sizes rounded as an
+        order states them."""
+        t = round(min(t, self.sc.grades[grade].max_thickness_mm), 1)
+        w = round(w, 0)
+        return t, w, round(min(ln, self.slabs.max_plate_length_mm(t, w)), 0)
 
     def _size(self, rng: np.random.Generator, grade: str) -> tuple[float, float, float]:
         o = self.sc.orders
@@ -93,6 +103,8 @@ class OrderGenerator:
         t = -BACKLOG_DAYS * 1440.0
         out: list[Order] = []
         n = 0
+        book_t, book_at = 0.0, 0.0  # tonnes in the book ahead, and when they were counted
+        cap_per_min = self.sc.orders.capacity_t_per_day / 1440.0
         while True:
             t += self._gap()
             if t > horizon_min:
@@ -102,23 +114,26 @@ class OrderGenerator:
             th, w, ln = self._sized(grade, self._thickness(), self._width(), self._length())
             qty = max(1, round(self._quantity()))
             ut = self.ut[int(self._ut())]
-            due = max(t, 0.0) + self._due() * 1440.0
+            now = max(t, 0.0)  # the plant works the book from the run's start
+            book_t = max(0.0, book_t - cap_per_min * (now - book_at))
+            book_at = now
+            due = now + book_t / cap_per_min + self._due() * 1440.0
             order = Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due)
+            book_t += order.plate_mass_t * qty
             order.customer, order.customer_po, order.customer_item = synthetic_customer(n)
             out.append(order)
 
-    def stock(self, key: tuple[str, bool], now: float) -> Order:
-        """A stock-fill order line for a heat make-up (grade, heavy gauge): a standard
-        plate of the product mix in that gauge range, no UT class, no due date."""
-        grade, heavy = key
+    def stock(self, grade: str, above_mm: float, upto_mm: float, now: float) -> Order:
+        """A stock-fill order line for a heat make-up (a grade and its gauge class over
+        ``above_mm`` up to ``upto_mm``): a standard plate of the product mix in that gauge
+        range, no UT class, no due date."""
         self._stock_n += 1
-        limit = self.sc.grades[grade].heavy_gauge_above_mm
         for _ in range(1000):
             th, w, ln = self._size(self.stock_rng, grade)
-            if (th > limit) == heavy:
+            if above_mm < th <= upto_mm:
                 break
         else:
-            th = limit + 10.0 if heavy else limit
+            th, w, ln = self._sized(grade, upto_mm, w, ln)  # length capped at this gauge
         return Order(
             f"STOCK-{grade}-{self._stock_n:05d}",
             grade,
@@ -131,6 +146,15 @@ class OrderGenerator:
             math.inf,
             stock=True,
         )
+
+    def stock_plates(self, grade: str, t: float, w: float, ln: float, n: int, now: float) -> Order:
+        """A stock order line of ``n`` plates of the given size: the surplus of a slab
+        completed to the minimum slab length or mass."""
+        self._stock_n += 1
+        return Order(
+            f"STOCK-{grade}-{self._stock_n:05d}", grade, t, w, ln, n, "none", now, math.inf,
+            stock=True,
+        )  # fmt: skip
 
 
 SYNTHETIC_CUSTOMERS = 25
@@ -201,6 +225,12 @@ def _row_to_order(row: dict[str, str], sc: Scenario) -> Order:
     t = _num(row, "thickness_mm", 3, sc.grades[grade].max_thickness_mm)
     w = _num(row, "width_mm", 500, 4000)
     ln = _num(row, "length_mm", 1000, 24_000)
+    longest = SlabDesign(sc).max_plate_length_mm(t, w)
+    if ln > longest:
+        raise ValueError(
+            f"length_mm: {ln:g} mm is longer than the {longest:g} mm one slab inside the "
+            f"caster's limits gives at {t:g} × {w:g} mm"
+        )
     qty = _num(row, "quantity", 1, 10_000)
     if not qty.is_integer():
         raise ValueError("quantity: must be a whole number")

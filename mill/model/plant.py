@@ -19,6 +19,8 @@ from typing import Any
 import simpy
 
 from mill.distributions import Sampler, Spec, exponential
+from mill.model.aims import Aims
+from mill.model.entities import SlabPlan
 from mill.model.lab import Lab
 from mill.model.ledger import Ledger
 from mill.model.metallurgy import Metallurgy, ut_settings
@@ -66,9 +68,12 @@ class Plant:
         self.ledger = Ledger(self.env, self.warmup, folder["genealogy"], self.records, self.lab)
         self.metallurgy = Metallurgy(sc, self.streams)
         self.ut: UTSettings = ut_settings(sc)
-        self.book = OrderBook({g: sc.grades[g].heavy_gauge_above_mm for g in sc.grades})
+        self.aims = Aims(sc)
+        self.book = OrderBook(self.aims)
         self.order_gen = OrderGenerator(sc, self.streams)
         self.planner = Planner(sc, self.book, self.order_gen)
+        self.slabs_checked = 0
+        self.slab_violations: list[str] = []
         # the scenario is fixed for the run: its rule list keyed once, not per plate
         self.disposition_rules: dict[str, Rule] = {
             r.condition: r for r in sc.quality.disposition.rules
@@ -117,6 +122,13 @@ class Plant:
             draw = self._time_samplers[unit] = self.sampler(f"time/{unit}", spec.time_min)
         v = draw()
         return v if v > 0.0 else 0.0
+
+    def check_slab(self, slab_id: str, plan: SlabPlan) -> None:
+        """Note a cast slab outside the caster's and the mill's limits (the manifest's
+        ``slab_limits`` invariant)."""
+        self.slabs_checked += 1
+        for what in self.planner.design.violations(plan):
+            self.slab_violations.append(f"{slab_id}: {what}")
 
     def temper_soak_min(self, thickness_mm: float) -> float:
         """Tempering soak for a plate: base time plus per-mm soak (domain.md §1.5)."""

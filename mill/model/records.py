@@ -59,7 +59,7 @@ class Records:
                 seq_heat_index=h.seq_index,
                 seq_heats=h.seq_heats,
                 grade=h.grade,
-                gauge_class="heavy" if h.plan.heavy else "standard",
+                gauge_class=h.plan.design.label,
                 liquid_mass_t=h.liquid_mass_t,
                 cast_mass_t=h.cast_mass_t,
                 casting_loss_t=h.liquid_mass_t - h.cast_mass_t,

@@ -30,7 +30,9 @@ def unit_stats(plant: Plant) -> UnitStats:
 
 
 def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
-    """Check mass balance, plate conservation, traceability and Little's law; report each."""
+    """Check mass balance, plate conservation, traceability, Little's law and the slab
+    limits (every cast slab inside the caster's and the mill's length and mass limits, of a
+    thickness the caster casts); report each."""
     lg = plant.ledger
     out: dict[str, Any] = {}
     accounted = (
@@ -93,6 +95,15 @@ def invariants(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             )
         little[name] = entry
     out["littles_law"] = {"tolerance_rel": LITTLE_TOL_REL, "units": little, "ok": ok}
+    c = plant.sc.plant.caster
+    out["slab_limits"] = {
+        "slabs": plant.slabs_checked,
+        "length_mm": [c.slab_length_min_mm, c.slab_length_max_mm],
+        "mass_t": [c.slab_mass_min_t, c.slab_mass_max_t],
+        "thicknesses_mm": list(c.slab_thicknesses_mm),
+        "ok": not plant.slab_violations,
+        "violations": plant.slab_violations[:20],
+    }
     out["ok"] = all(v["ok"] for v in out.values() if isinstance(v, dict) and "ok" in v)
     return out
 
@@ -174,7 +185,12 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             "p90": _num(lg.flow.percentile(90), 2),
             "p95": _num(lg.flow.percentile(95), 2),
         },
-        "late_pct": _num(100 * w["late"] / released, 3) if released else None,
+        "late_pct": _num(100 * w["late"] / w["ordered"], 3) if w["ordered"] else None,
+        "stock": {
+            "plates": w["stock"],
+            "released_t": _num(wt["stock"], 2),
+            "pct_of_released_t": _pct(wt["stock"], wt["prime"] + wt["downgraded"]),
+        },
         "wip": {
             "mean_t": _num(lg.int_live_t / window_min, 2),
             "mean_pieces": _num(lg.int_live_n / window_min, 2),
@@ -211,4 +227,5 @@ def summary(plant: Plant, stats: UnitStats) -> dict[str, Any]:
             "enabled": regimes_on(plant),
             **dict(sorted(plant.regime_counts.items())),
         },
+        "chemistry_design": plant.aims.table(),
     }

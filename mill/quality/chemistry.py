@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from scipy.stats import truncnorm
 
 __all__ = [
     "GBT24186_LIMITS",
+    "GBT24186_TABLE3",
     "ac1_andrews_c",
     "ac3_andrews_c",
     "cet",
     "cev",
+    "cev_limit",
     "draw_heat_chemistry",
     "el",
+    "impact_quality",
     "limit_violations",
     "ms_andrews_c",
     "pcm",
@@ -171,6 +175,41 @@ GBT24186_LIMITS: dict[str, dict[str, tuple[float, float]]] = {
         "Ti": (0.0, 0.05), "B": (0.0005, 0.006), "Al": (0.010, _INF),
     },
 }  # fmt: skip
+
+#: GB/T 24186-2022 Table 3 (the D/E low-temperature qualities): tighter maxima (wt %), the Als
+#: minimum and the CEV maximum for plate ≤ 50 mm and > 50 mm. Source: domain.md §2.1
+#: (cehesteel.com transcription). No NM500 row was found there, so NM500 has no CEV maximum.
+#: The certificate (analysis.specification) and the chemistry design read this one table.
+GBT24186_TABLE3: dict[str, dict[str, Any]] = {
+    "NM400": {"max": {"C": 0.25, "P": 0.020, "S": 0.005, "Mo": 0.60}, "als_min": 0.015,
+              "cev_max": (0.57, 0.67)},
+    "NM450": {"max": {"C": 0.30, "Ni": 1.00, "Mo": 0.60}, "cev_max": (0.59, 0.74)},
+    "NM600": {"max": {}, "cev_max": (0.84, 0.94)},
+}  # fmt: skip
+
+CEV_THICKNESS_SPLIT_MM = 50.0
+"""GB/T 24186 Table 3 gives one CEV maximum up to 50 mm and another above (domain.md §2.1)."""
+
+
+def impact_quality(charpy_temp_c: float | None) -> str:
+    """The GB/T 24186 impact quality a plate is tested for: ``E`` (−40 °C), ``D`` (−20 °C)
+    or ``""`` (no low-temperature impact requirement)."""
+    if charpy_temp_c is None:
+        return ""
+    if charpy_temp_c <= -40:
+        return "E"
+    return "D" if charpy_temp_c <= -20 else ""
+
+
+def cev_limit(grade: str, quality: str, thickness_mm: float) -> float | None:
+    """The CEV maximum GB/T 24186 Table 3 sets for a D/E quality plate of this grade and
+    thickness, or None where it sets none (standard quality, or a grade without a row)."""
+    row = GBT24186_TABLE3.get(grade) if quality in ("D", "E") else None
+    if row is None:
+        return None
+    thin, thick = row["cev_max"]
+    return float(thin if thickness_mm <= CEV_THICKNESS_SPLIT_MM else thick)
+
 
 # Decimals used when reporting a limit (as the standard writes it).
 _DECIMALS = {"C": 2, "Si": 2, "Mn": 2, "Cr": 2, "Ni": 2, "Mo": 2, "P": 3, "S": 3, "Ti": 3,

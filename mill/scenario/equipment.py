@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from mill.distributions import constant, normal, triangular, uniform
 from mill.scenario.fields import DistSpec, Section, dist_within, within
+
+SlabThicknesses = Annotated[
+    tuple[Annotated[float, within(100, 500)], ...],
+    BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v),
+]
+"""Slab thicknesses the caster casts, mm; TOML writes it as an array."""
 
 
 class Breakdown(Section):
@@ -55,13 +61,38 @@ class Degasser(UnitSpec):
 
 
 class Caster(UnitSpec):
-    """Continuous slab caster; a heat occupies it for mass / (t·w·v·ρ·strands)."""
+    """Continuous slab caster; a heat occupies it for mass / (t·w·v·ρ·strands).
+
+    Slab sizes (domain §1.2): thicknesses 250/300/400 mm (plate slabs 150–300 mm commonly, up
+    to 400–500 mm for heavy plate; Xinyu casts 300–420 mm); lengths and masses inside the
+    limits below. The casting speed is the speed at the thinnest slab; a thicker slab casts
+    at speed × thinnest/thickness (assumption: constant tonnes per metre of width, which gives
+    0.6 m/min at 420 mm for 1.0 m/min at 250 mm, as Xinyu's 0.5–0.6 m/min)."""
 
     strands: Annotated[int, within(1, 4)] = 1
-    slab_thickness_mm: Annotated[float, within(100, 500)] = 250.0
+    slab_thicknesses_mm: SlabThicknesses = Field(
+        default=(250.0, 300.0, 400.0),
+        description="the thicknesses the caster casts; each order's slab is the thinnest "
+        "that gives planning.min_reduction_ratio (the thickest if none does)",
+    )
     slab_width_min_mm: Annotated[float, within(800, 3500)] = 1800.0
     slab_width_max_mm: Annotated[float, within(800, 3500)] = 2500.0
-    slab_length_max_mm: Annotated[float, within(1000, 15_000)] = 4800.0
+    slab_length_min_mm: Annotated[float, within(100, 15_000)] = Field(
+        default=1500.0,
+        description="shortest slab (assumption: the 48 m the mill rolls at most takes a "
+        "250 × 1800 mm slab of 1.52 m to 8 mm plate; domain §1.2's 2.5 m cannot make 8 mm)",
+    )
+    slab_length_max_mm: Annotated[float, within(1000, 15_000)] = Field(
+        default=4500.0, description="longest slab (domain §1.2: 2.5–4.5 m, assumption)"
+    )
+    slab_mass_min_t: Annotated[float, within(0.1, 100)] = Field(
+        default=5.0,
+        description="lightest slab (assumption: an 8 mm × 1.8 m plate of 48 m weighs 5.4 t; "
+        "domain §1.2's 8 t cannot make it)",
+    )
+    slab_mass_max_t: Annotated[float, within(0.5, 200)] = Field(
+        default=30.0, description="heaviest slab (domain §1.2: 8–30 t, assumption)"
+    )
     casting_speed_m_per_min: Annotated[DistSpec, dist_within(0.2, 3)] = normal(1.0, 0.05)
     superheat_c: Annotated[DistSpec, dist_within(0, 80)] = triangular(15, 25, 45)
     soft_reduction_availability: Annotated[float, within(0, 1)] = 0.95

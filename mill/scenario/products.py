@@ -7,6 +7,7 @@ Grade figures: GB/T 24186-2022 Tables 2–4 and the SSAB Hardox datasheets, as c
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Literal
 
@@ -23,19 +24,24 @@ Andrews 1965, ASTM A255), and GB/T 24186-2022 Table 2's maxima add up to about 6
 PREHEAT_CLASSES: tuple[int, ...] = (400, 450, 500)
 """The hardness classes SSAB Welding Handbook Table 11.4 gives an oxy-fuel cutting preheat for
 (Hardox 400/450/500, domain.md §1.6)."""
-CHEMISTRY_TABLES = ("aim_pct", "sigma_pct", "aim_heavy_pct")
+CHEMISTRY_TABLES = ("aim_pct", "sigma_pct", "aim_rich_pct")
 """Grade fields that are element → wt % tables (merged element by element)."""
 HbwWindow = Annotated[
     tuple[float, float], BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v)
 ]
 """[low, high] in HBW; TOML writes it as an array."""
+GaugeBounds = Annotated[
+    tuple[Annotated[float, within(3, 200)], ...],
+    BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v),
+]
+"""Upper thickness bounds of the gauge classes, mm; TOML writes it as an array."""
 
 
 class Grade(Section):
     """A wear-plate grade: chemistry aim and scatter, spec windows, tempering practice."""
 
-    aim_pct: Chemistry
-    sigma_pct: Chemistry
+    aim_pct: Chemistry = Field(description="the lean aim, for the thinnest gauge class")
+    sigma_pct: Chemistry = Field(description="heat-to-heat standard deviation per element")
     max_thickness_mm: Annotated[float, within(3, 200)] = 120.0
     surface_hbw: HbwWindow
     surface_hbw_thick: HbwWindow = Field(
@@ -47,12 +53,21 @@ class Grade(Section):
     charpy_min_j: Annotated[float, within(0, 300)] = 24.0
     temper_temp_c: Annotated[DistSpec, dist_within(100, 700)]
     downgrade_to: str | None = None
-    heavy_gauge_above_mm: Annotated[float, within(5, 200)] = Field(
-        default=40.0, description="plate thicker than this is made from the heavy-gauge aim"
-    )
-    aim_heavy_pct: Chemistry = Field(
+    aim_rich_pct: Chemistry = Field(
         default_factory=dict,
-        description="overrides of aim_pct for heavy-gauge heats (richer in hardenability)",
+        description="overrides of aim_pct: the richest aim the mill designs to; a gauge "
+        "class's aim is the leanest on the way from aim_pct to it that hardens the class",
+    )
+    gauge_classes_mm: GaugeBounds = Field(
+        default=(15.0, 25.0, 40.0, 50.0, 60.0, 80.0, 100.0, 120.0),
+        description="upper plate thickness of each gauge class, ascending; each class gets "
+        "its own designed aim, and the last class ends at max_thickness_mm",
+    )
+    design_margin_hbw: Annotated[float, within(0, 100)] = Field(
+        default=30.0,
+        description="the designed aim hardens the class's thickest plate to this much above "
+        "centre_min_hbw at the mean quench and temper (default 3σ of a plate-to-plate "
+        "hardness scatter of 10 HBW, domain.md §8 gives 8–12: Cpk ≥ 1, as for the CEV)",
     )
 
     def hbw_window(self, thickness_mm: float) -> tuple[float, float]:
@@ -74,11 +89,18 @@ class Grade(Section):
             raise ValueError("must give carbon (C)")
         return _iron_balance(aim)
 
-    @field_validator("aim_heavy_pct")
+    @field_validator("aim_rich_pct")
     @classmethod
-    def _heavy_aim(cls, heavy: dict[str, float], info: ValidationInfo) -> dict[str, float]:
-        _iron_balance({**info.data.get("aim_pct", {}), **heavy})  # laid over the base aim
-        return heavy
+    def _rich_aim(cls, rich: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        _iron_balance({**info.data.get("aim_pct", {}), **rich})  # laid over the lean aim
+        return rich
+
+    @field_validator("gauge_classes_mm")
+    @classmethod
+    def _classes(cls, bounds: tuple[float, ...]) -> tuple[float, ...]:
+        if not bounds or any(b <= a for a, b in itertools.pairwise(bounds)):
+            raise ValueError("must be a non-empty list of ascending thicknesses")
+        return bounds
 
 
 def _iron_balance(aim: dict[str, float]) -> dict[str, float]:
@@ -92,9 +114,11 @@ def _iron_balance(aim: dict[str, float]) -> dict[str, float]:
 
 
 def _default_grades() -> dict[str, Grade]:
-    # Aim chemistries: domain.md §2.3 (labelled assumption, inside GB/T 24186 Table 2);
-    # heavy-gauge aims add Mn/Cr/Ni/Mo for hardenability so that thick plate meets the
-    # GB/T 24186 centre minimum (ideal diameter ≈ 2× the standard aim by ASTM A255).
+    # Lean and rich aims: domain.md §2.3 ranges (labelled assumption, inside GB/T 24186
+    # Table 2). The lean aim is the bottom of the alloy ranges; the rich aim adds the elements
+    # that buy the most hardenability per unit of CEV (Mo, Mn, Si — Si is not in CEV — then
+    # Cr; ASTM A255 factors vs the IIW weights), little Ni. Each gauge class's aim is designed
+    # between the two (mill.quality.aim_design) within the GB/T 24186 Table 3 CEV limit.
     sigma = {
         "C": 0.008,
         "Si": 0.03,
@@ -107,6 +131,10 @@ def _default_grades() -> dict[str, Grade]:
         "B": 0.0003,
         "Ti": 0.002,
         "Al": 0.005,
+        # residual Cu from scrap and N picked up at tapping vary heat to heat too
+        # (assumption: σ 0.01 % Cu, 8 ppm N about aims of 0.02 % and 40 ppm)
+        "Cu": 0.01,
+        "N": 0.0008,
     }
     base = {
         "Si": 0.35,
@@ -120,9 +148,8 @@ def _default_grades() -> dict[str, Grade]:
     }
     return {
         "NM400": Grade(
-            aim_pct={**base, "C": 0.185, "Mn": 1.25, "Cr": 0.45, "Ni": 0.10, "Mo": 0.18},
-            aim_heavy_pct={"C": 0.17, "Mn": 1.40, "Cr": 0.90, "Ni": 0.45, "Mo": 0.45},
-            heavy_gauge_above_mm=25.0,
+            aim_pct={**base, "C": 0.185, "Mn": 1.15, "Cr": 0.30, "Ni": 0.05, "Mo": 0.10},
+            aim_rich_pct={"Si": 0.60, "Mn": 1.55, "Cr": 0.70, "Ni": 0.10, "Mo": 0.48},
             sigma_pct=sigma,
             surface_hbw=(370, 430),
             surface_hbw_thick=(360, 440),
@@ -130,9 +157,8 @@ def _default_grades() -> dict[str, Grade]:
             temper_temp_c=normal(220, 4, low=150, high=300),
         ),
         "NM450": Grade(
-            aim_pct={**base, "C": 0.225, "Mn": 1.25, "Cr": 0.60, "Ni": 0.25, "Mo": 0.25},
-            aim_heavy_pct={"C": 0.215, "Mn": 1.40, "Cr": 1.00, "Ni": 0.60, "Mo": 0.45},
-            heavy_gauge_above_mm=30.0,
+            aim_pct={**base, "C": 0.235, "Mn": 1.10, "Cr": 0.40, "Ni": 0.10, "Mo": 0.15},
+            aim_rich_pct={"Si": 0.60, "Mn": 1.55, "Cr": 0.80, "Ni": 0.20, "Mo": 0.52},
             sigma_pct=sigma,
             surface_hbw=(420, 480),
             surface_hbw_thick=(410, 480),
@@ -141,9 +167,8 @@ def _default_grades() -> dict[str, Grade]:
             downgrade_to="NM400",
         ),
         "NM500": Grade(
-            aim_pct={**base, "C": 0.26, "Mn": 1.15, "Cr": 0.80, "Ni": 0.50, "Mo": 0.35},
-            aim_heavy_pct={"C": 0.255, "Mn": 1.30, "Cr": 1.10, "Ni": 0.80, "Mo": 0.50},
-            heavy_gauge_above_mm=30.0,
+            aim_pct={**base, "C": 0.27, "Mn": 1.05, "Cr": 0.60, "Ni": 0.30, "Mo": 0.25},
+            aim_rich_pct={"Si": 0.60, "Mn": 1.30, "Cr": 1.00, "Ni": 0.60, "Mo": 0.50},
             sigma_pct=sigma,
             surface_hbw=(470, 530),
             surface_hbw_thick=(450, 540),
@@ -160,7 +185,19 @@ class Orders(Section):
 
     source: Literal["generated", "csv"] = "generated"
     csv: str | None = Field(default=None, description="orders CSV, relative to the scenario file")
-    tonnes_per_day: Annotated[float, within(0.1, 50_000)] = 780.0
+    capacity_t_per_day: Annotated[float, within(1, 50_000)] = Field(
+        default=1475.0,
+        description="what the plant releases per day with a full order book (measured on "
+        "the baseline plant: 1,472 t/d on days 20–40 of a 40-day run at load_factor 1.5; "
+        "re-measure so when the plant changes)",
+    )
+    load_factor: Annotated[float, within(0.05, 2)] = Field(
+        default=0.9, description="order intake as a share of capacity_t_per_day"
+    )
+    tonnes_per_day: Annotated[float, within(0.1, 50_000)] | None = Field(
+        default=None,
+        description="order intake, t/day; unset: load_factor × capacity_t_per_day",
+    )
     grade_shares: dict[str, Annotated[float, within(0, 1)]] = {
         "NM400": 0.55,
         "NM450": 0.30,
@@ -183,7 +220,18 @@ class Orders(Section):
         "S2E2": 0.30,
         "S3E3": 0.10,
     }
-    due_days: Annotated[DistSpec, dist_within(1, 365)] = uniform(14, 35)
+    due_days: Annotated[DistSpec, dist_within(0, 365)] = Field(
+        default=uniform(5, 10),
+        description="days the quoted lead time adds to the wait in the order book (the "
+        "tonnes ahead of the order ÷ capacity_t_per_day)",
+    )
+
+    @property
+    def intake_t_per_day(self) -> float:
+        """The mean order intake, t/day."""
+        if self.tonnes_per_day is not None:
+            return self.tonnes_per_day
+        return self.load_factor * self.capacity_t_per_day
 
     @model_validator(mode="after")
     def _shares(self) -> Orders:

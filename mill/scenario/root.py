@@ -63,6 +63,17 @@ class Planning(Section):
     max_mother_plates_per_slab: Annotated[int, within(1, 6)] = 3
     max_products_per_mother: Annotated[int, within(1, 30)] = 6
     mother_max_length_mm: Annotated[float, within(2000, 60_000)] = 24_000.0
+    max_wait_days: Annotated[float, within(0, 365)] = Field(
+        default=7.0,
+        description="a make-up whose oldest order has waited this long is cast next, "
+        "before the make-up with the most open tonnes (assumption: about a week, inside "
+        "the quoted lead time)",
+    )
+    min_reduction_ratio: Annotated[float, within(1, 20)] = Field(
+        default=3.0,
+        description="slab thickness / plate thickness at least this (assumption: the 3:1 "
+        "plate mills commonly keep so that rolling closes the slab's centre)",
+    )
     stock_fill: bool = Field(
         default=True, description="fill a heat short of order tonnage with stock plates"
     )
@@ -122,6 +133,11 @@ class Scenario(Section):
                     f"grades.{name}.downgrade_to: grade {grade.downgrade_to!r} is not defined"
                 )
         caster = self.plant.caster
-        if caster.slab_width_min_mm > caster.slab_width_max_mm:
-            raise ValueError("plant.caster: slab_width_min_mm must be <= slab_width_max_mm")
+        for what in ("slab_width", "slab_length"):
+            if getattr(caster, f"{what}_min_mm") > getattr(caster, f"{what}_max_mm"):
+                raise ValueError(f"plant.caster: {what}_min_mm must be <= {what}_max_mm")
+        if caster.slab_mass_min_t > caster.slab_mass_max_t:
+            raise ValueError("plant.caster: slab_mass_min_t must be <= slab_mass_max_t")
+        if not caster.slab_thicknesses_mm:
+            raise ValueError("plant.caster.slab_thicknesses_mm: give at least one thickness")
         return self

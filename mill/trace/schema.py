@@ -47,7 +47,13 @@ HEATS: tuple[Column, ...] = (
     _c("seq_heat_index", "", "int", "1-based position of the heat in its sequence"),
     _c("seq_heats", "", "int", "number of heats in the sequence"),
     _c("grade", "", "category", "steel grade the heat was made to"),
-    _c("gauge_class", "", "category", "standard or heavy (heavy-gauge aim, richer alloying)"),
+    _c(
+        "gauge_class",
+        "",
+        "category",
+        "plate thickness class the heat's aim was designed for: over the first, up to the "
+        "second figure (mm), e.g. 25-40",
+    ),
     _c("liquid_mass_t", "t", "float", "liquid steel tapped"),
     _c("cast_mass_t", "t", "float", "slab tonnes cast from the heat"),
     _c("casting_loss_t", "t", "float", "ladle skull and tundish loss (liquid - cast)"),
@@ -144,7 +150,7 @@ PLATES: tuple[Column, ...] = (
     _c("thickness_mm", "mm", "float", "nominal thickness", 1),
     _c("width_mm", "mm", "float", "width as cut", 1),
     _c("length_mm", "mm", "float", "length as cut", 1),
-    _c("mass_t", "t", "float", "mass as cut", 4),
+    _c("mass_t", "t", "float", "mass as cut (to the gram: many plates of one size must add up)", 6),
     _c("ut_class_ordered", "", "category", "UT acceptance ordered: none, EN 10160 SxEy, A578A/B/C"),
     _c("charge", "", "category", "hot or cold charge of the slab"),
     _c("reheat_temp_c", "°C", "float", "slab discharge temperature", 1),

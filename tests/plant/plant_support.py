@@ -51,7 +51,11 @@ time_min = 20
 [plant.caster]
 time_min = 5
 strands = 2
-slab_thickness_mm = 200
+slab_thicknesses_mm = [200]
+slab_length_min_mm = 100
+slab_length_max_mm = 4800
+slab_mass_min_t = 0.1
+slab_mass_max_t = 100
 casting_speed_m_per_min = 1.0
 turnaround_min = 60
 superheat_c = 25

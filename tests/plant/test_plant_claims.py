@@ -1,5 +1,5 @@
-"""The README's claims about the plant that are not process-time formulas: plate above a
-grade's heavy-gauge limit is cast from the richer heavy-gauge aim; units break down (clock
+"""The README's claims about the plant that are not process-time formulas: each gauge class
+is cast from the aim designed for it, richer for heavier gauge; units break down (clock
 based, the work in hand paused for the repair); with blocking, a furnace keeps its slab until
 the mill takes it. Checked on the hand plant."""
 
@@ -11,48 +11,47 @@ import pandas as pd
 import pytest
 from plant_support import HandRun, run_hand, shared_scope
 
-ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Ti", "B", "Al")
+from mill.model.aims import Aims
+
+ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Ti", "B", "Al", "Cu", "N")
 NO_SCATTER = [
     f"grades.{g}.sigma_pct={{{', '.join(f'{el} = 0.0' for el in ELEMENTS)}}}"
     for g in ("NM400", "NM450")
 ]
 
 
-def test_heats_are_heavy_gauge_exactly_when_their_plate_is_over_the_limit(
-    hand_run: HandRun,
-) -> None:
-    """A heat is cast as heavy gauge when its plates are thicker than the grade's limit
-    (NM400 25 mm, NM450 30 mm), and as standard otherwise; both kinds occur."""
+def test_heats_are_cast_for_the_gauge_class_of_their_plates(hand_run: HandRun) -> None:
+    """A heat's gauge class (over the first, up to the second figure, mm) holds every plate
+    cast from it, and it is the class the run's designed aims give that thickness; NM400's
+    10/20 mm and 50 mm orders fall in different classes."""
+    aims = Aims(hand_run.scenario)
     heats = hand_run.table("heats").set_index("heat_id")
     plates = hand_run.table("plates")
-    limit = plates["grade_ordered"].map(
-        {g: hand_run.scenario.grades[g].heavy_gauge_above_mm for g in ("NM400", "NM450")}
-    )
-    heavy = (plates["thickness_mm"] > limit).groupby(plates["heat_id"]).agg(["all", "any"])
-    assert (heavy["all"] == heavy["any"]).all()  # no heat mixes the two
-    expected = heavy["all"].map({True: "heavy", False: "standard"})
-    assert (heats.loc[expected.index, "gauge_class"] == expected).all()
-    assert set(expected) == {"heavy", "standard"}
+    for heat_id, group in plates.groupby("heat_id"):
+        label = heats.loc[heat_id, "gauge_class"]
+        above, upto = (float(x) for x in label.split("-"))
+        assert ((group["thickness_mm"] > above) & (group["thickness_mm"] <= upto)).all()
+        grade = heats.loc[heat_id, "grade"]
+        t = group["thickness_mm"].iloc[0]
+        assert aims.design(grade, aims.index(grade, t)).label == label
+    nm400 = heats[heats["grade"] == "NM400"]["gauge_class"]
+    assert nm400.nunique() >= 2
 
 
-def test_heavy_gauge_heats_are_cast_from_the_richer_aim(tmp_path: Path) -> None:
-    """With no chemistry scatter a heat's analysis is its aim: the heavy-gauge aim (more Mn,
-    Cr, Ni and Mo) for heavy heats, the standard aim otherwise, and the heavy heats have the
-    larger ideal critical diameter."""
+def test_heats_are_cast_from_the_aim_designed_for_their_class(tmp_path: Path) -> None:
+    """With no chemistry scatter a heat's analysis is the aim designed for its gauge class,
+    and the heavier class has the larger ideal critical diameter."""
     run = run_hand(tmp_path, NO_SCATTER)
+    aims = Aims(run.scenario)
     heats = run.table("heats")
-    seen = set()
+    by_label = {(g, d.label): d for g, ds in aims.by_grade.items() for d in ds}
     for _, heat in heats.iterrows():
-        grade = run.scenario.grades[heat["grade"]]
-        aim = dict(grade.aim_pct)
-        if heat["gauge_class"] == "heavy":
-            aim.update(grade.aim_heavy_pct)
+        aim = by_label[heat["grade"], heat["gauge_class"]].aim_pct
         for el in ("C", "Mn", "Cr", "Ni", "Mo"):
             assert heat[f"{el.lower()}_pct"] == pytest.approx(aim[el], abs=5e-5), (heat, el)
-        seen.add((heat["grade"], heat["gauge_class"]))
-    assert {("NM400", "heavy"), ("NM400", "standard")} <= seen
-    di = heats.groupby(["grade", "gauge_class"])["ideal_diameter_mm"].mean()
-    assert di["NM400", "heavy"] > 1.5 * di["NM400", "standard"]
+    di = heats[heats["grade"] == "NM400"].groupby("gauge_class")["ideal_diameter_mm"].mean()
+    thin, thick = sorted(di.index, key=lambda label: float(label.split("-")[0]))[:: len(di) - 1]
+    assert di[thick] > 1.3 * di[thin]
 
 
 # ---- breakdowns ----------------------------------------------------------------------------

@@ -103,11 +103,14 @@ def heat_process(plant: Plant, heat: Heat) -> simpy.events.ProcessGenerator:
     total = plant.base_time("caster")
     if c.derived_time:
         speed = plant.sampler("caster/speed", c.casting_speed_m_per_min)()
-        # tonnes per minute = t·w·v·ρ·strands, with v in mm/min
+        # tonnes per minute = t·w·v·ρ·strands, with v in mm/min; a thicker slab casts at
+        # speed × thinnest/thickness (plant.caster docstring)
+        thinnest = min(c.slab_thicknesses_mm)
         rates = [
-            s.thickness_mm * s.width_mm * speed * 1000.0 * DENSITY_T_PER_MM3 * c.strands
+            s.thickness_mm * s.width_mm * (speed * thinnest / s.thickness_mm) * 1000.0
+            * DENSITY_T_PER_MM3 * c.strands
             for s in heat.plan.slabs
-        ]
+        ]  # fmt: skip
         total += sum(m / r for m, r in zip(slab_masses, rates, strict=True))
     n = len(heat.plan.slabs)
     for i, (plan, m) in enumerate(zip(heat.plan.slabs, slab_masses, strict=True), start=1):
@@ -125,6 +128,7 @@ def heat_process(plant: Plant, heat: Heat) -> simpy.events.ProcessGenerator:
             env.now,
         )
         heat.slabs_cast += 1
+        plant.check_slab(slab.slab_id, plan)
         plant.ledger.cast(slab)
         plant.hand_on("slab", slab)
     heat.cast_end_min = env.now
