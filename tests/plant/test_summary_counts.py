@@ -1,0 +1,72 @@
+"""summary.json's counts agree with the tables they summarise, on the hand plant with a
+warm-up that ends while plates are being finished (0.4 d = 576 min) and one order due early
+(A2 at day 0.44), so that the window and the late count both have something to decide.
+
+- A plate belongs to the window when it was finished at or after the warm-up's end.
+- The window's plates by disposition, and the late share of the released ones, are those of
+  plates.csv's rows in the window.
+- The defect tables of the summary are one count seen four ways (by mechanism, origin stage,
+  detection stage, origin × detection): every count is positive and the four agree.
+"""
+
+from __future__ import annotations
+
+import pytest
+from plant_support import HAND_ORDERS, HAND_TOML, HandRun, shared_scope
+
+from mill.model.run import run_scenario
+from mill.scenario import load_scenario
+
+WARMUP_MIN = 0.4 * 1440.0
+
+
+@pytest.fixture(scope=shared_scope("module"))
+def windowed(tmp_path_factory: pytest.TempPathFactory) -> HandRun:
+    folder = tmp_path_factory.mktemp("window")
+    toml = HAND_TOML.replace("warmup_days = 0.1", "warmup_days = 0.4")
+    orders = HAND_ORDERS.replace(
+        "A2,NM400,20,1500,4000,6,none,-1,10", "A2,NM400,20,1500,4000,6,none,-1,0.44"
+    )
+    assert toml != HAND_TOML and orders != HAND_ORDERS
+    (folder / "hand.toml").write_text(toml, encoding="utf-8")
+    (folder / "orders.csv").write_text(orders, encoding="utf-8")
+    sc = load_scenario(folder / "hand.toml")
+    return HandRun(folder / "run", sc, run_scenario(sc, folder / "run"))
+
+
+def test_the_window_starts_when_the_warm_up_ends(windowed: HandRun) -> None:
+    """in_window is done_min ≥ 576 min; the warm-up leaves some finished plates outside."""
+    plates = windowed.table("plates")
+    done = plates[plates["disposition"] != "wip"]
+    assert (done["in_window"] == (done["done_min"] >= WARMUP_MIN)).all()
+    assert (~done["in_window"]).sum() >= 1 and done["in_window"].sum() >= 10
+    assert windowed.result.summary["window"]["start_min"] == WARMUP_MIN
+
+
+def test_window_counts_and_the_late_share_are_those_of_plates_csv(windowed: HandRun) -> None:
+    """The summary's plates by disposition are plates.csv's in the window; late_pct is the
+    share of released plates (prime or downgraded) in the window finished after their due
+    date (A2's, due at day 0.44)."""
+    s = windowed.result.summary
+    plates = windowed.table("plates")
+    win = plates[plates["in_window"] & (plates["disposition"] != "wip")]
+    for d in ("prime", "downgraded", "scrap"):
+        assert s["plates"][d] == (win["disposition"] == d).sum(), d
+    released = win[win["disposition"].isin(["prime", "downgraded"])]
+    late = (released["done_min"] > released["due_min"]).sum()
+    assert 1 <= late < len(released)
+    assert s["late_pct"] == pytest.approx(100.0 * late / len(released), abs=1e-3)
+
+
+def test_the_defect_counts_of_the_summary_agree_with_each_other(windowed: HandRun) -> None:
+    """Every defect counted in the window is counted once by mechanism, once by origin stage,
+    once by detection stage and once by origin × detection; no count is negative."""
+    d = windowed.result.summary["defects"]
+    total = sum(m["true"] for m in d["by_mechanism"].values())
+    assert total >= 5
+    for table in ("by_origin_stage", "by_detection_stage", "origin_vs_detection"):
+        assert all(n > 0 for n in d[table].values()), table
+        assert sum(d[table].values()) == total, table
+    for origin, n in d["by_origin_stage"].items():
+        cross = sum(v for k, v in d["origin_vs_detection"].items() if k.split("->")[0] == origin)
+        assert cross == n, origin
