@@ -70,3 +70,33 @@ def test_the_defect_counts_of_the_summary_agree_with_each_other(windowed: HandRu
     for origin, n in d["by_origin_stage"].items():
         cross = sum(v for k, v in d["origin_vs_detection"].items() if k.split("->")[0] == origin)
         assert cross == n, origin
+
+
+def test_the_tonnage_yields_add_up_and_follow_plates_csv(windowed: HandRun) -> None:
+    """The slab tonnes of the window's plates go to prime, downgraded, scrapped plates,
+    process scrap and scale loss: the five shares add up to 100 %; the shares of the
+    disposed tonnes are plates.csv's masses in the window."""
+    y = windowed.result.summary["yield_by_tonnage"]
+    parts = ("prime", "downgraded", "scrapped_plates", "process_scrap", "scale_loss")
+    assert sum(y[f"slab_to_{p}_pct"] for p in parts) == pytest.approx(100.0, abs=0.01)
+    assert y["slab_to_released_pct"] == pytest.approx(
+        y["slab_to_prime_pct"] + y["slab_to_downgraded_pct"], abs=0.002
+    )
+    plates = windowed.table("plates")
+    win = plates[plates["in_window"] & (plates["disposition"] != "wip")]
+    disposed = win["mass_t"].sum()
+    for d, key in (("prime", "prime"), ("downgraded", "downgraded"), ("scrap", "scrap")):
+        share = 100.0 * win.loc[win["disposition"] == d, "mass_t"].sum() / disposed
+        assert y[f"{key}_pct_of_disposed"] == pytest.approx(share, abs=0.01), d
+
+
+def test_each_units_departures_are_its_visits_ending_in_the_window(windowed: HandRun) -> None:
+    """Without blocking or breakdowns a piece departs when its visit ends: a unit's
+    departures are its events.csv rows ending inside the window."""
+    s = windowed.result.summary
+    ev = windowed.table("events")
+    start, end = s["window"]["start_min"], s["window"]["end_min"]
+    ending = ev[(ev["end_min"] >= start) & (ev["end_min"] <= end)].groupby("unit").size()
+    assert ending.sum() >= 30
+    for unit, stats in s["utilisation"].items():
+        assert stats["departures"] == ending.get(unit, 0), unit
