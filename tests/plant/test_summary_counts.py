@@ -53,6 +53,7 @@ def test_window_counts_and_the_late_share_are_those_of_plates_csv(windowed: Hand
     for d in ("prime", "downgraded", "scrap"):
         assert s["plates"][d] == (win["disposition"] == d).sum(), d
     released = win[win["disposition"].isin(["prime", "downgraded"])]
+    assert s["plates"]["released"] == len(released)
     late = (released["done_min"] > released["due_min"]).sum()
     assert 1 <= late < len(released)
     assert s["late_pct"] == pytest.approx(100.0 * late / len(released), abs=1e-3)
