@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mill.quality.acceptance import a578_level, en10160_body_class
-from mill.quality.defects import CastConditions, DefectRates, slab_defects
+from mill.quality.defects import CastConditions, DefectRates, rolling_defects, slab_defects
 from mill.quality.detection import pod
 
 MIDDLE = CastConditions("middle", 20.0, True, True, 1.0)
@@ -52,3 +52,18 @@ def test_bad_inputs_are_refused_with_the_fault_named() -> None:
         en10160_body_class([10.0, 20.0], [1.0], [1.0, 2.0], 2000.0, 4000.0, 20.0)
     with pytest.raises(ValueError, match=r"^need 0 < a50 < a90$"):
         pod([5.0], 0.0, 10.0)
+
+
+def test_surface_defects_lie_on_either_face_about_equally() -> None:
+    """A rolled-in scale patch or surface crack is on the top face (z = 0) or the bottom face
+    (z = 1) with equal chance: over 1000 plates both faces hold 40–60 % of them."""
+    rng = np.random.default_rng(5)
+    z = np.array(
+        [
+            d.z_frac
+            for _ in range(1000)
+            for d in rolling_defects(rng, 25.0, 2500.0, 12000.0, 200.0, 1300.0, DefectRates())
+        ]
+    )
+    assert len(z) >= 300 and set(z) == {0.0, 1.0}
+    assert 0.4 < (z == 0.0).mean() < 0.6
