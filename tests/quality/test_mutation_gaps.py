@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from mill.quality.acceptance import a578_level, en10160_body_class
-from mill.quality.defects import CastConditions, DefectRates, rolling_defects, slab_defects
+from mill.quality.defects import (
+    CastConditions,
+    DefectRates,
+    quench_defects,
+    rolling_defects,
+    slab_defects,
+)
 from mill.quality.detection import pod
 
 MIDDLE = CastConditions("middle", 20.0, True, True, 1.0)
@@ -67,3 +73,23 @@ def test_surface_defects_lie_on_either_face_about_equally() -> None:
     )
     assert len(z) >= 300 and set(z) == {0.0, 1.0}
     assert 0.4 < (z == 0.0).mean() < 0.6
+
+
+def test_quench_crack_and_flatness_probabilities_follow_the_assumed_formulas() -> None:
+    """At the reference carbon (0.20 %) and hardness (450 HV), with p0 = 10 % for both and a
+    half-uniform quench (u = 0.5, factor 3: 1 + 3 × 0.5 = 2.5), a plate has a quench crack
+    and a flatness defect each with probability 25 %, and 1.5 / 2.5 = 60 % of them are blamed
+    on the non-uniform quench (20,000 plates: within 1.5 points)."""
+    rates = DefectRates(quench_crack_prob=0.1, flatness_prob=0.1)
+    rng = np.random.default_rng(6)
+    n = 20_000
+    found = [
+        d
+        for _ in range(n)
+        for d in quench_defects(rng, 20.0, 2000.0, 6000.0, 0.2, 450.0, 0.5, rates)
+    ]
+    for mech in ("quench_crack", "flatness"):
+        mine = [d for d in found if d.mechanism == mech]
+        assert abs(len(mine) / n - 0.25) < 0.015, mech
+        share = sum(d.root_cause == "quench_nonuniform" for d in mine) / len(mine)
+        assert abs(share - 0.6) < 0.03, mech
