@@ -101,3 +101,14 @@ def test_each_units_departures_are_its_visits_ending_in_the_window(windowed: Han
     assert ending.sum() >= 30
     for unit, stats in s["utilisation"].items():
         assert stats["departures"] == ending.get(unit, 0), unit
+
+
+def test_lead_and_flow_times_are_those_of_the_released_plates(windowed: HandRun) -> None:
+    """The summary's mean lead time (order arrival → done) and flow time (cast → done) are
+    the means of plates.csv's columns over the plates released in the window."""
+    s = windowed.result.summary
+    plates = windowed.table("plates")
+    released = plates[plates["in_window"] & plates["disposition"].isin(["prime", "downgraded"])]
+    assert len(released) >= 10
+    for kpi in ("lead_time_h", "flow_time_h"):
+        assert s[kpi]["mean"] == pytest.approx(released[kpi].mean(), abs=0.006), kpi
