@@ -31,7 +31,7 @@ def test_the_seed_range_is_0_to_2_to_the_64() -> None:
     )
     Streams(2**64 - 1)
     for bad in (-1, 2**64):
-        with pytest.raises(ValueError, match=r"the run seed must be in \[0, 2\*\*64\)"):
+        with pytest.raises(ValueError, match=r"^the run seed must be in \[0, 2\*\*64\)$"):
             Streams(bad)
 
 

@@ -124,6 +124,8 @@ def _judge(
         plant: Any, plate: Any, action: str, condition: str
     ) -> Generator[Any, Any, bool]:
         done.append((action, condition))
+        # no rule allows more than a few reworks: a disposition that keeps asking is stuck
+        assert len(done) <= 10, f"the disposition keeps reworking: {done[:3]}"
         return rework_ok
         yield
 
@@ -225,6 +227,20 @@ def test_a_scenario_rule_replaces_the_default_for_its_condition(
     sc = Scenario(quality={"disposition": {"rules": [rule.model_dump()]}})
     plant, done = _judge(monkeypatch, plate(hbw=410.0), sc=sc)
     assert done == [] and plant.ledger.calls == [outcome]
+
+
+@pytest.mark.parametrize("action", ["release", "scrap", "downgrade"])
+def test_a_final_action_is_taken_even_with_rework_switched_off(
+    monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    """Release, scrap and downgrade are final actions, not rework: with rework switched off
+    they are still taken as the rule says, never replaced by the rule's fallback."""
+    fallback = "release" if action != "release" else "scrap"
+    rule = Rule(condition="hardness_low", action=action, reason="FINAL", fallback=fallback)  # type: ignore[arg-type]
+    sc = Scenario(quality={"disposition": {"rework": False, "rules": [rule.model_dump()]}})
+    plant, done = _judge(monkeypatch, plate(hbw=410.0), sc=sc)
+    taken = {"release": "prime", "scrap": "scrap", "downgrade": "downgraded"}[action]
+    assert done == [] and [c[0] for c in plant.ledger.calls] == [taken]
 
 
 # ---- the downgrade grade ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from disposition_support import defect, plate
 
-from mill.model.rework import _keep_rect, _resize
+from mill.model.rework import _keep_rect, _resize, rework_plate
 from mill.quality.detection import Indication
 from mill.quality.geometry import Rect
 
@@ -101,3 +101,27 @@ def test_re_sizing_renames_re_weighs_and_drops_what_was_cut_away() -> None:
     assert p.measured.det == {}
     assert p.plate_id == "H000001-S01-M1-P1R2" and p.resizes == 2
     assert booked[-1][:2] == ("H000001-S01-M1-P1R1", "H000001-S01-M1-P1R2")
+
+
+def _outcome(p: Any, action: str, condition: str) -> bool:
+    """What ``rework_plate`` reports for an action that ends before any unit is visited."""
+    plant = SimpleNamespace(units={})
+    with pytest.raises(StopIteration) as stop:
+        next(rework_plate(plant, p, action, condition))
+    return bool(stop.value.value)
+
+
+def test_a_cut_out_with_nothing_worth_keeping_is_reported_as_not_possible() -> None:
+    """When no part is worth keeping (under 40 % clear after a UT reject, or no 60 mm to spare
+    for re-squaring a cracked edge), the cut-out visits no unit and reports the rework as not
+    possible (False): the disposition scraps the plate instead of judging it again."""
+    assert _outcome(_plate_with([(2000.0, 1000.0)]), "cutout_resize", "ut_fail") is False
+    narrow = plate()
+    narrow.width_mm = 60.0
+    assert _outcome(narrow, "cutout_resize", "cut_edge_crack") is False
+
+
+def test_an_unknown_rework_action_is_refused() -> None:
+    """An action the rework does not know is an error, not a silent pass."""
+    with pytest.raises(ValueError, match="unknown rework action 'polish'"):
+        _outcome(plate(), "polish", "ut_fail")
