@@ -197,5 +197,7 @@ def _used(runs: pd.DataFrame, used: dict[str, int]) -> pd.DataFrame:
     if runs.empty:
         return runs
     ok = runs[runs["status"] == "ok"]
-    limit = ok["point"].map(used).fillna(0)
-    return ok[ok["replication"] <= limit]
+    # a plain array: mapping an empty text column keeps its text dtype (pandas 3 with pyarrow),
+    # which no integer compares with
+    limit = np.array([used.get(str(p), 0) for p in ok["point"]], dtype=np.int64)
+    return ok[ok["replication"].to_numpy() <= limit]
