@@ -9,9 +9,9 @@ of the same scenario and seed load into equal DataFrames. A missing value (None,
 ±inf: what the CSV leaves as an empty cell) is a null. Each field carries the column's unit
 and meaning as metadata.
 
-Memory stays flat: rows wait as Python tuples only until a batch of about 64 k cells is full,
-then become compact Arrow arrays; a row group (about 1 M cells: some 16 k rows of plates,
-150 k rows of events) goes to the file when those batches fill it. Files are compressed with
+Memory stays flat: rows wait as Python tuples only until a batch of about 16 k cells is full,
+then become compact Arrow arrays; a row group (about 262 k cells: some 4 k rows of plates,
+37 k rows of events) goes to the file when those batches fill it. Files are compressed with
 zstd. The bytes depend on the pyarrow version (it names itself in the file), not on the run.
 """
 
@@ -32,10 +32,12 @@ import pyarrow.parquet as pq
 from mill.trace.schema import TABLES, Column
 from mill.trace.writer import TableWriter
 
-BATCH_CELLS = 1 << 16
+BATCH_CELLS = 1 << 14
 """Cells (rows × columns) held as Python tuples before they become an Arrow batch."""
-GROUP_CELLS = 1 << 20
-"""Cells per row group: the Arrow batches written out together."""
+GROUP_CELLS = 1 << 18
+"""Cells per row group: the Arrow batches written out together. Measured on a writer of a
+million events rows: steady RSS 146 MiB at 2**18 cells against swings up to 195 MiB at 2**20
+(the row group is copied and encoded at once), and a 365-day run peaked at 377 MiB at 2**20."""
 COMPRESSION = "zstd"
 
 _TEXT = pa.string()
