@@ -110,8 +110,7 @@ class DistRangeCheck:
             mean = spec.mean()
             if not self.mean_lo <= mean <= self.mean_hi:
                 raise ValueError(
-                    f"mean {mean:g} must be between {_fmt(self.mean_lo)} and "
-                    f"{_fmt(self.mean_hi)}"
+                    f"mean {mean:g} must be between {_fmt(self.mean_lo)} and {_fmt(self.mean_hi)}"
                 )
         _check_support(spec, self.lo, self.hi)
         return spec.truncated(self.lo, self.hi)
