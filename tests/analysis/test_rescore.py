@@ -89,7 +89,7 @@ def test_a_key_that_changes_the_flow_is_refused(
 def test_every_rescorable_key_is_accepted_and_every_other_refused() -> None:
     """The key tables: each honoured pattern matches its own example; the refusal table ends
     with a catch-all so nothing falls through."""
-    from mill.analysis.rescore import _check_key
+    from mill.analysis.rescore_keys import check_key as _check_key
 
     for pattern, _ in RESCORABLE:
         _check_key(pattern.replace("*", "0").split("."))
