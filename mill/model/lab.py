@@ -213,31 +213,20 @@ class Lab:
             plate.measured.hbw_ref = lot.test_plate
             return
         # failed lot broken down: this plate is tested on its own
-        yield from self._lab_visit(plate)
-        value, centre = self._measure_hardness(plate, lot.lot_id, True)
-        plate.measured.hbw, plate.measured.hbw_centre, plate.measured.hbw_ref = (
-            value,
-            centre,
-            plate.plate_id,
-        )
+        yield from self.own_hardness_test(plate, lot.lot_id)
 
     def retest_after_retemper(self, plate: Plate) -> simpy.events.ProcessGenerator:
         """After re-tempering the plate is tested on its own: hardness and a Charpy set
         (re-tempering moves both; its lot's earlier results no longer stand for it)."""
-        yield from self._lab_visit(plate)
         lot_id = f"{plate.plate_id}-RT"
-        value, centre = self._measure_hardness(plate, lot_id, True)
-        plate.measured.hbw, plate.measured.hbw_centre, plate.measured.hbw_ref = (
-            value,
-            centre,
-            plate.plate_id,
-        )
+        yield from self.own_hardness_test(plate, lot_id)
         plate.measured.kv_avg, plate.measured.kv_pass = self._charpy_sets(plate, lot_id)
         plate.measured.kv_ref = plate.plate_id
 
     def own_hardness_test(self, plate: Plate, lot_id: str) -> simpy.events.ProcessGenerator:
-        """A lab hardness test of the plate on its own (a portable reading questioned its
-        lot's result); its result replaces the lot's."""
+        """A lab hardness test of the plate on its own (its lot was broken down, it was
+        re-tempered, or a portable reading questioned its lot's result); it replaces the
+        lot's result."""
         yield from self._lab_visit(plate)
         value, centre = self._measure_hardness(plate, lot_id, True)
         m = plate.measured
