@@ -25,7 +25,9 @@ from collections.abc import Iterator
 from mill.model.entities import Plate
 from mill.model.plant import Plant
 from mill.quality import disposition as rules_of
+from mill.quality.acceptance import UT_MIN_THICKNESS_MM
 from mill.quality.defects import Defect, is_internal
+from mill.quality.detection import EDGE_CRACK_VISIBLE_H
 from mill.quality.disposition import NONCONFORMITIES, Limits, TrueState
 
 __all__ = ["NONCONFORMITIES", "REASONS", "escape_reasons", "miss_reason", "nonconformities"]
@@ -39,10 +41,6 @@ REASONS: tuple[str, ...] = (
     "appeared_after_inspection",
     "accepted_by_rule",
 )
-EDGE_CRACK_VISIBLE_H = 48.0
-"""SSAB TechSupport #16: cut-edge cracks become visible from 48 h after cutting."""
-UT_MIN_THICKNESS_MM = 6.0
-"""EN 10160 scope: 6–200 mm."""
 
 
 def plate_limits(plant: Plant, plate: Plate) -> Limits:

@@ -29,6 +29,10 @@ from numpy.typing import ArrayLike
 
 from mill.quality.geometry import edge_zone_width_mm
 
+UT_MIN_THICKNESS_MM = 6.0
+"""EN 10160 scope: plate of 6–200 mm; thinner plate is not UT-tested (Ruukki 2011: minimum
+6 mm)."""
+
 BODY_CLASSES: tuple[str, ...] = ("none", "S0", "S1", "S2", "S3")  # worst → best
 EDGE_CLASSES: tuple[str, ...] = ("none", "E0", "E1", "E2", "E3", "E4")
 A578_LEVELS: tuple[str, ...] = ("none", "A", "B", "C")

@@ -27,6 +27,9 @@ from mill.distributions import draw_uniform
 from mill.quality.defects import Defect, is_internal
 
 Z90 = 1.2815515655446004  # Φ⁻¹(0.9)
+EDGE_CRACK_VISIBLE_H = 48.0
+"""Delayed cut-edge cracks become visible from 48 h after cutting (SSAB TechSupport #16): the
+visual inspection's two edge-crack PODs switch here."""
 
 
 def _probit_sigma(a50_mm: float, a90_mm: float) -> float:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mill.quality.acceptance import is_surface_defect, meets_ut, ut_classes
+from mill.quality.acceptance import UT_MIN_THICKNESS_MM, is_surface_defect, meets_ut, ut_classes
 from mill.quality.defects import is_internal
 from mill.quality.detection import Indication
 from mill.scenario import Scenario
@@ -246,7 +246,7 @@ def nonconformities(p: TrueState, lim: Limits) -> Iterator[tuple[str, DefectLike
             d.mechanism, d.area_mm2, lim.scale_max_mm2
         ):
             yield d.mechanism, d
-    if p.ut_class != "none" and p.thickness_mm >= 6.0:
+    if p.ut_class != "none" and p.thickness_mm >= UT_MIN_THICKNESS_MM:
         truth = [
             Indication(d.x_mm, d.y_mm, d.z_frac, d.length_mm, d.width_mm, d.area_mm2, k, True)
             for k, d in enumerate(p.defects)

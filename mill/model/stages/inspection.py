@@ -12,8 +12,9 @@ from mill.distributions import draw_uniform
 from mill.model.entities import Plate
 from mill.model.plant import Plant
 from mill.model.regimes import edge_mt, hold, inline_hardness, surface_inspection
-from mill.quality.acceptance import SURFACE, meets_ut, ut_classes
+from mill.quality.acceptance import SURFACE, UT_MIN_THICKNESS_MM, meets_ut, ut_classes
 from mill.quality.detection import (
+    EDGE_CRACK_VISIBLE_H,
     flatness_reading,
     manual_recheck,
     pod_one,
@@ -46,7 +47,7 @@ def inspect(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
 
 def ut_step(plant: Plant, plate: Plate, visit_unit: bool = True) -> simpy.events.ProcessGenerator:
     """Automated UT scan; flagged plates go to the manual re-check."""
-    if plate.thickness_mm < 6.0:  # EN 10160 scope: 6–200 mm
+    if plate.thickness_mm < UT_MIN_THICKNESS_MM:
         m = plate.measured
         m.ut_body, m.ut_edge, m.ut_level, m.ut_pass = "", "", "", True
         return
@@ -106,7 +107,9 @@ def inspect_defects(plant: Plant, plate: Plate) -> None:
                 det[d.defect_id] = ("visual", d.area_mm2, True)
         elif d.mechanism == "cut_edge_crack":
             p_edge = (
-                vis.edge_crack_pod_after_48h if age_h >= 48.0 else vis.edge_crack_pod_before_48h
+                vis.edge_crack_pod_after_48h
+                if age_h >= EDGE_CRACK_VISIBLE_H
+                else vis.edge_crack_pod_before_48h
             )
             if d.defect_id not in det and rng.random() < p_edge:
                 det[d.defect_id] = ("visual", d.area_mm2, True)
