@@ -152,9 +152,7 @@ def markdown() -> str:
     lines = [schema.markdown().rstrip(), "", f"# {_TITLE}", "", _NOTE, ""]
     for table, cols in DERIVED_TABLES.items():
         name = "plates.csv (mill rescore)" if table == "rescore plates" else "FILE.csv (--rca)"
-        lines += [f"## {name}", "", "| column | unit | type | meaning |", "|---|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.unit} | {c.type_label} | {c.meaning} |" for c in cols]
-        lines.append("")
+        lines += schema.table_markdown(name, cols)
     return "\n".join(lines)
 
 
@@ -162,10 +160,5 @@ def text() -> str:
     """The whole data dictionary as aligned plain text (``mill schema``)."""
     out = [schema.text().rstrip(), "", f"{_TITLE}:", _NOTE.replace("`", ""), ""]
     for table, cols in DERIVED_TABLES.items():
-        out.append(f"{table}")
-        width = max(len(c.name) for c in cols)
-        for c in cols:
-            unit = f"[{c.unit}]" if c.unit else ""
-            out.append(f"  {c.name:<{width}}  {unit:<9} {c.meaning}")
-        out.append("")
+        out += schema.table_text(table, cols)
     return "\n".join(out)

@@ -496,6 +496,23 @@ def _row_error(table: str, names: tuple[str, ...], given: tuple[str, ...]) -> st
     return f"{table} row: column {wrong + 1} is {names[wrong]!r}, the row gives {given[wrong]!r}"
 
 
+def table_markdown(heading: str, cols: tuple[Column, ...]) -> list[str]:
+    """One table of the dictionary as Markdown lines: a heading, then a row per column."""
+    lines = [f"## {heading}", "", "| column | unit | type | meaning |", "|---|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.unit} | {c.type_label} | {c.meaning} |" for c in cols]
+    return [*lines, ""]
+
+
+def table_text(heading: str, cols: tuple[Column, ...]) -> list[str]:
+    """One table of the dictionary as aligned plain-text lines."""
+    width = max(len(c.name) for c in cols)
+    out = [heading]
+    for c in cols:
+        unit = f"[{c.unit}]" if c.unit else ""
+        out.append(f"  {c.name:<{width}}  {unit:<9} {c.meaning}")
+    return [*out, ""]
+
+
 def markdown() -> str:
     """The data dictionary as Markdown tables (for the docs and ``mill schema --markdown``)."""
     lines = ["# Data dictionary", "", "The tables of a run folder (`mill run`).", ""]
@@ -503,14 +520,7 @@ def markdown() -> str:
         if title:
             lines += [f"# {title}", "", _EXPERIMENT_NOTE, ""]
         for table, cols in tables.items():
-            lines += [
-                f"## {table}.csv",
-                "",
-                "| column | unit | type | meaning |",
-                "|---|---|---|---|",
-            ]
-            lines += [f"| `{c.name}` | {c.unit} | {c.type_label} | {c.meaning} |" for c in cols]
-            lines.append("")
+            lines += table_markdown(f"{table}.csv", cols)
     return "\n".join(lines)
 
 
@@ -520,10 +530,5 @@ def text() -> str:
     for table, cols in [*TABLES.items(), *EXPERIMENT_TABLES.items()]:
         if table == next(iter(EXPERIMENT_TABLES)):
             out += [f"{_EXPERIMENT_TITLE}:", _EXPERIMENT_NOTE.replace("`", ""), ""]
-        out.append(f"{table}.csv")
-        width = max(len(c.name) for c in cols)
-        for c in cols:
-            unit = f"[{c.unit}]" if c.unit else ""
-            out.append(f"  {c.name:<{width}}  {unit:<9} {c.meaning}")
-        out.append("")
+        out += table_text(f"{table}.csv", cols)
     return "\n".join(out)
