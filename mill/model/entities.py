@@ -178,6 +178,8 @@ class Truth:
     """The plate's own hardness scatter (HBW), kept through any re-temper."""
     t50: float = math.nan
     """Charpy transition temperature (°C) of the plate's curve."""
+    t27j: float = math.nan
+    """Temperature (°C) at which the plate's curve gives 27 J (NaN if its shelf is lower)."""
     kv_true: float = math.nan
     """Charpy energy (J) at the grade's test temperature."""
     flatness_true: float = math.nan

@@ -32,7 +32,7 @@ from mill.quality.temper import (
     tempering_floor_hv,
 )
 from mill.quality.toughness import SPECIMEN_DEPTH_FRACTION as QUARTER
-from mill.quality.toughness import transition_curve
+from mill.quality.toughness import T27J_ENERGY_J, transition_curve, transition_temperature_c
 from mill.rng import Streams
 from mill.scenario import Scenario
 
@@ -265,15 +265,15 @@ class Metallurgy:
             slab.thickness_mm / plate.thickness_mm,
             excess_fraction(heat.re_pct),
         )
-        curve = transition_curve(
+        curve = transition_curve(  # upper shelf and T50 from the plate's own inclusions
             plate.truth.hbw_quarter,
             plate.temper_temp_c,
-            inc.toughness_t50_shift_c,
             us_factor,
             bainite_fraction=1.0 - plate.truth.fm_quarter,
         )
         test_t = self.sc.grades[plate.order.grade].charpy_temp_c
         plate.truth.t50 = curve.t50_c
+        plate.truth.t27j = transition_temperature_c(curve, T27J_ENERGY_J)
         plate.truth.kv_true = float(curve.energy_j(test_t))
         plate.measured.curve = curve
 

@@ -179,6 +179,7 @@ class Records:
                 hardness_test_plate=me.hbw_ref,
                 hardness_centre_meas_hbw=me.hbw_centre,
                 charpy_t50_c=truth.t50,
+                charpy_t27j_c=truth.t27j,
                 charpy_true_j=truth.kv_true,
                 charpy_meas_avg_j=me.kv_avg,
                 charpy_test_plate=me.kv_ref,

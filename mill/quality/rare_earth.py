@@ -1,6 +1,7 @@
 """Rare-earth (Ce + La) ladle treatment: recovered RE, RE/S ratio and the inclusion population
-it leaves, which drives inclusion-cluster UT flaws (defects.py) and the Charpy curve
-(toughness.py).
+it leaves, which drives inclusion-cluster UT flaws (defects.py) and, through the share of
+sulphide it modifies, the plate's own fine inclusion population that sets the Charpy curve
+(cleanliness.py, toughness.py).
 
 Sources (domain.md §3.6): Pan et al., Materials 9 (2016) 417 (review: RE desulphurise and
 deoxidise, form RE oxysulphides); Duy & Lee (2004) (elongated MnS -> globular RE oxysulphide/
@@ -19,9 +20,10 @@ effects are expressed as smooth functions of two state variables,
 * excess x = logistic((RE − 0.013 %) / 0.002 %): onset of clustering / coarse RE inclusions
   (x ≈ 0.01 at 0.004 %, 0.5 at 0.013 %, ≈ 1 above 0.02 %),
 
-and the benefit b = m·(1 − x) scales the window effects (domain.md §3.6 mid-values): inclusion
-count −50 %, cluster size −20 %, T50 −10 °C, upper shelf +20 %; the excess x adds up to
-+100 % count, +50 % size, T50 +15 °C and −15 % upper shelf.
+and the benefit b = m·(1 − x) scales the window effects on the UT-scale clusters (domain.md §3.6
+mid-values): count −50 %, size −20 %; the excess x adds up to +100 % count and +50 % size.
+Toughness is not set here: the Charpy curve follows the plate's own inclusions (m and x enter
+cleanliness.effective_volume_fraction), not a heat-level shift (issue 11.3).
 """
 
 from __future__ import annotations
@@ -47,8 +49,6 @@ _S_FLOOR_PCT = 1e-4  # 1 ppm: S below this is treated as 1 ppm in RE/S
 # Window (b = 1) and excess (x = 1) effect sizes, Assumption (domain.md §3.6 mid-values).
 _RATE_WINDOW, _RATE_EXCESS = -0.50, +1.00
 _SIZE_WINDOW, _SIZE_EXCESS = -0.20, +0.50
-_T50_WINDOW_C, _T50_EXCESS_C = -10.0, +15.0
-_US_WINDOW, _US_EXCESS = +0.20, -0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +60,15 @@ class InclusionPopulation:
     globular_fraction: share (0..1) of inclusions modified to globular RE oxysulphides, which do
         not elongate in rolling (MnS stringers do).
     clustered: True when RE is far above the window (RE clusters, more and larger inclusions).
-    toughness_t50_shift_c: shift of the Charpy T50 (negative = better).
-    upper_shelf_factor: the heat-level upper-shelf multiplier of this interpolation; the
-        simulation's Charpy curve takes its upper shelf from the plate's own inclusion
-        population instead (cleanliness.upper_shelf_inclusion_factor, issue 11.3).
     """
 
     rate_factor: float
     size_factor: float
     globular_fraction: float
     clustered: bool
-    toughness_t50_shift_c: float
-    upper_shelf_factor: float
 
 
-UNTREATED = InclusionPopulation(1.0, 1.0, 0.0, False, 0.0, 1.0)
+UNTREATED = InclusionPopulation(1.0, 1.0, 0.0, False)
 
 
 def recovered_re_pct(added_pct: float, recovery_frac: float) -> float:
@@ -109,11 +103,11 @@ def excess_fraction(re_pct: float) -> float:
 
 
 def inclusion_population(re_pct: float, s_pct: float) -> InclusionPopulation:
-    """Inclusion population and toughness effect of a heat with ``re_pct`` RE and ``s_pct`` S.
+    """Inclusion population of a heat with ``re_pct`` RE and ``s_pct`` S.
 
     No RE -> MnS stringers (globular 0, all factors 1). In the window (RE/S ≈ 1–3, RE
-    0.001–0.006 %) count ≈ −30…−50 %, size ≈ −13…−20 %, T50 ≈ −6…−10 °C, upper shelf ≈
-    +13…+20 %; far above (RE > ~0.015 %) clustering: more and larger inclusions, toughness loss.
+    0.001–0.006 %) count ≈ −30…−50 %, size ≈ −13…−20 %; far above (RE > ~0.015 %)
+    clustering: more and larger inclusions.
     Smooth in RE and S (see module docstring for the interpolation, an Assumption).
     """
     if re_pct <= 0.0:
@@ -126,6 +120,4 @@ def inclusion_population(re_pct: float, s_pct: float) -> InclusionPopulation:
         size_factor=1.0 + _SIZE_WINDOW * b + _SIZE_EXCESS * x,
         globular_fraction=m,
         clustered=x > 0.5,
-        toughness_t50_shift_c=_T50_WINDOW_C * b + _T50_EXCESS_C * x,
-        upper_shelf_factor=1.0 + _US_WINDOW * b + _US_EXCESS * x,
     )

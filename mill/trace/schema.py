@@ -181,6 +181,13 @@ PLATES: tuple[Column, ...] = (
         1,
     ),
     _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)", 1),
+    _c(
+        "charpy_t27j_c",
+        "°C",
+        "float",
+        "true temperature of 27 J mean energy, T27J (empty if the upper shelf is below 27 J)",
+        1,
+    ),
     _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature", 1),
     _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it", 1),
     _c("charpy_test_plate", "", "string", "plate whose Charpy set stands for this plate"),

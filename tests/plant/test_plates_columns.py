@@ -18,6 +18,7 @@ from mill.model.metallurgy import Metallurgy
 from mill.quality.cutting import required_preheat_c
 from mill.quality.hardenability import martensite_fraction
 from mill.quality.quench import cooling_rate_c_per_s, grossmann_severity_per_in
+from mill.quality.toughness import transition_temperature_c
 from mill.trace.schema import TABLES
 
 DENSITY_T_PER_MM3 = 7.85e-9
@@ -207,6 +208,8 @@ def _charpy(c: Ctx) -> None:
     t50 = pd.Series({pid: cv.t50_c for pid, (cv, _) in c.curves.items()})
     kv = pd.Series({pid: float(cv.energy_j(t)) for pid, (cv, t) in c.curves.items()})
     _eq(c.p["charpy_t50_c"], t50.loc[c.p.index], 0.051)
+    t27 = pd.Series({pid: transition_temperature_c(cv, 27.0) for pid, (cv, _) in c.curves.items()})
+    _eq(c.p["charpy_t27j_c"], t27.loc[c.p.index], 0.051)
     _eq(c.p["charpy_true_j"], kv.loc[c.p.index], 0.051)
     kv_tests = c.tests[(c.tests["kind"] == "charpy") & ~c.tests["retest"]]
     first = kv_tests.groupby("entity_id")["value"].mean()
@@ -310,7 +313,7 @@ for fn, cols in (
         "hardness_true_hbw hardness_centre_true_hbw hardness_meas_hbw "
         "hardness_test_plate hardness_centre_meas_hbw",
     ),
-    (_charpy, "charpy_t50_c charpy_true_j charpy_meas_avg_j charpy_test_plate"),
+    (_charpy, "charpy_t50_c charpy_t27j_c charpy_true_j charpy_meas_avg_j charpy_test_plate"),
     (_defect_counts, "defects_true defects_detected ut_indications false_calls"),
     (_ut, "ut_body_class ut_edge_class ut_pass"),
     (_truth, "nonconforming_true escape escape_reasons false_reject"),

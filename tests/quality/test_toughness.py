@@ -11,12 +11,16 @@ from mill.quality.cleanliness import upper_shelf_inclusion_factor
 from mill.quality.rare_earth import excess_fraction, inclusion_population
 from mill.quality.toughness import (
     BAINITE_T50_SHIFT_C,
+    LOWER_SHELF_J,
     UPPER_SHELF_CV,
+    WIDTH_C,
     TransitionCurve,
     charpy_energy_j,
     charpy_set,
+    inclusion_t50_shift_c,
     temper_embrittlement_shift_c,
     transition_curve,
+    transition_temperature_c,
     upper_shelf_j,
 )
 
@@ -28,7 +32,7 @@ GOOD_US = upper_shelf_inclusion_factor(0.003, 1.25, GOOD_RE.globular_fraction, 1
 
 
 def _nm(hbw: float, temper_c: float | None = 200.0) -> TransitionCurve:
-    return transition_curve(hbw, temper_c, GOOD_RE.toughness_t50_shift_c, GOOD_US)
+    return transition_curve(hbw, temper_c, GOOD_US)
 
 
 def test_tanh_midpoint_at_t50() -> None:
@@ -66,17 +70,70 @@ def test_nm_e_grade_requirement_is_met_by_typical_plate() -> None:
 
 
 def test_harder_plate_has_higher_t50_10c_per_50hbw() -> None:
-    assert _nm(450.0).t50_c - _nm(400.0).t50_c == pytest.approx(10.0)
+    """At the reference inclusion population (factor 1, no inclusion shift) the hardness rule
+    alone: +10 °C per +50 HBW."""
+    assert transition_curve(450.0, 200.0).t50_c - transition_curve(400.0, 200.0).t50_c == (
+        pytest.approx(10.0)
+    )
     assert _nm(500.0).upper_j < _nm(400.0).upper_j
 
 
-def test_re_treatment_improves_toughness() -> None:
-    """Same S, Mn and reduction, no RE: MnS stringers instead of globular oxysulphides."""
-    untreated = transition_curve(
-        400.0, 200.0, 0.0, upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 12.5)
+def _untreated(hbw: float = 400.0) -> TransitionCurve:
+    """Same S, Mn and reduction as GOOD_RE, no RE: MnS stringers, no globular oxysulphide."""
+    return transition_curve(hbw, 200.0, upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 12.5))
+
+
+def test_re_treatment_improves_toughness_through_the_plates_inclusions() -> None:
+    """Issue 11.3: RE acts only through the plate's inclusions. The treated plate has the
+    higher shelf and is tougher at every temperature: at the test temperature and at 27 J
+    (its T27J is lower), by nothing deep in the cleavage region."""
+    treated, untreated = _nm(400.0), _untreated()
+    assert treated.upper_j > 1.15 * untreated.upper_j
+    for t in (-140.0, -100.0, -80.0, -60.0, -40.0, 0.0, 20.0):
+        assert treated.energy_j(t) > untreated.energy_j(t)
+    assert transition_temperature_c(treated, 27.0) < transition_temperature_c(untreated, 27.0)
+    deep = -200.0  # far below T50: cleavage, the tails coincide
+    assert treated.energy_j(deep) - LOWER_SHELF_J == pytest.approx(
+        untreated.energy_j(deep) - LOWER_SHELF_J, rel=0.01
     )
-    assert _nm(400.0).energy_j(-40.0) > untreated.energy_j(-40.0)
-    assert _nm(400.0).t50_c < untreated.t50_c
+
+
+def test_inclusions_move_t50_by_the_amount_that_keeps_the_cleavage_tail() -> None:
+    """J. Pressure Vessel Technol. 98 (1976) 135: sulphur lowers toughness at and above NDT,
+    not where cleavage occurs. In the tanh form the tail is (US − LS)·exp(2(T − T50)/C), so
+    ΔT50 = (C/2)·ln(A/A_ref): the mid-energy point of the taller (cleaner) curve is higher."""
+    treated, untreated = _nm(400.0), _untreated()
+    a, a_ref = treated.upper_j - LOWER_SHELF_J, untreated.upper_j - LOWER_SHELF_J
+    assert treated.t50_c - untreated.t50_c == pytest.approx(0.5 * WIDTH_C * math.log(a / a_ref))
+    assert treated.t50_c > untreated.t50_c
+    assert inclusion_t50_shift_c(50.0, 50.0) == 0.0
+    assert inclusion_t50_shift_c(30.0, 50.0) < 0.0 < inclusion_t50_shift_c(60.0, 50.0)
+
+
+def test_t50_follows_the_plates_own_reduction_not_the_heat() -> None:
+    """Two plates of one untreated heat: the thinner one (larger reduction, longer MnS
+    stringers cut by the crack plane) has the lower shelf, hence a lower T27J margin."""
+    thin = transition_curve(400.0, 200.0, upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 25.0))
+    thick = transition_curve(400.0, 200.0, upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 4.0))
+    assert thin.upper_j < thick.upper_j
+    assert thin.t50_c != thick.t50_c
+    assert transition_temperature_c(thin, 27.0) > transition_temperature_c(thick, 27.0)
+
+
+@given(st.floats(0.3, 1.5), st.floats(0.3, 1.5), st.floats(-200.0, 60.0))
+def test_a_higher_inclusion_factor_is_never_less_tough(f1: float, f2: float, t: float) -> None:
+    """Monotone at every temperature: 1/(KV − LS) = 1/A + exp(−2(T − T50,ref)/C)/A_ref."""
+    lo, hi = sorted((f1, f2))
+    a = transition_curve(420.0, 200.0, lo).energy_j(t)
+    b = transition_curve(420.0, 200.0, hi).energy_j(t)
+    assert b >= a - 1e-9
+
+
+def test_t27j_inverts_the_curve() -> None:
+    """T27J is where the tanh curve gives 27 J; NaN when 27 J is not between the shelves."""
+    c = _nm(450.0)
+    assert float(c.energy_j(transition_temperature_c(c, 27.0))) == pytest.approx(27.0)
+    assert math.isnan(transition_temperature_c(TransitionCurve(25.0, 4.0, -80.0, 30.0), 27.0))
 
 
 def test_temper_embrittlement_window() -> None:
@@ -143,8 +200,7 @@ def test_bainite_at_the_specimen_raises_t50() -> None:
     """T50 from the microstructure at ¼ t: +50 °C per unit bainite fraction at equal hardness
     (reference/models.md §2, 30–80 °C), so a partly bainitic thick plate is not a 10 mm one."""
     mart = _nm(400.0)
-    mixed = transition_curve(400.0, 200.0, GOOD_RE.toughness_t50_shift_c, GOOD_US,
-                             bainite_fraction=0.6)  # fmt: skip
+    mixed = transition_curve(400.0, 200.0, GOOD_US, bainite_fraction=0.6)
     assert mixed.t50_c - mart.t50_c == pytest.approx(0.6 * BAINITE_T50_SHIFT_C)
     assert mixed.energy_j(-40.0) < mart.energy_j(-40.0)
 
