@@ -16,7 +16,7 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 
 def _orders(days: float, *overrides: str) -> list:
     sc = load_scenario(BASELINE, list(overrides))
-    return OrderGenerator(sc, Streams(sc.run.seed)).generate(days * 1440.0)
+    return list(OrderGenerator(sc, Streams(sc.run.seed)).generate(days * 1440.0))
 
 
 def test_a_shorter_horizon_gives_a_prefix_of_the_orders() -> None:

@@ -17,7 +17,7 @@ from mill.scenario import load_scenario
 
 def _orders(days: float, *overrides: str) -> list:
     sc = load_scenario(BASELINE, list(overrides))
-    return OrderGenerator(sc, Streams(sc.run.seed)).generate(days * 1440.0)
+    return list(OrderGenerator(sc, Streams(sc.run.seed)).generate(days * 1440.0))
 
 
 @pytest.mark.parametrize("load", [0.5, 0.9, 1.2])

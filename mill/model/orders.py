@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -98,17 +99,19 @@ class OrderGenerator:
         ln = float(o.length_mm.draw(rng, 1)[0])
         return self._sized(grade, t, w, ln)
 
-    def generate(self, horizon_min: float) -> list[Order]:
-        """Orders arriving from −BACKLOG_DAYS to the horizon, in arrival order."""
+    def generate(self, horizon_min: float) -> Iterator[Order]:
+        """Orders arriving from −BACKLOG_DAYS to the horizon, in arrival order, made as they
+        are asked for: a run holds the order book, not every order of its horizon (memory
+        does not grow with the run's length; the draws are the same, each attribute having
+        its own stream)."""
         t = -BACKLOG_DAYS * 1440.0
-        out: list[Order] = []
         n = 0
         book_t, book_at = 0.0, 0.0  # tonnes in the book ahead, and when they were counted
         cap_per_min = self.sc.orders.capacity_t_per_day / 1440.0
         while True:
             t += self._gap()
             if t > horizon_min:
-                return out
+                return
             n += 1
             grade = self.grades[int(self._grade())]
             th, w, ln = self._sized(grade, self._thickness(), self._width(), self._length())
@@ -121,7 +124,7 @@ class OrderGenerator:
             order = Order(f"O{n:06d}", grade, th, w, ln, qty, ut, t, due)
             book_t += order.plate_mass_t * qty
             order.customer, order.customer_po, order.customer_item = synthetic_customer(n)
-            out.append(order)
+            yield order
 
     def stock(self, grade: str, above_mm: float, upto_mm: float, now: float) -> Order:
         """A stock-fill order line for a heat make-up (a grade and its gauge class over

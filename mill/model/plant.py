@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ import simpy
 
 from mill.distributions import Sampler, Spec, exponential
 from mill.model.aims import Aims
-from mill.model.entities import SlabPlan
+from mill.model.entities import Order, SlabPlan
 from mill.model.lab import Lab
 from mill.model.ledger import Ledger
 from mill.model.metallurgy import Metallurgy, ut_settings
@@ -159,13 +159,13 @@ class Plant:
             yield from step(self, piece)
 
     # ---- running -----------------------------------------------------------------------
-    def _orders(self) -> list:
+    def _orders(self) -> Iterable[Order]:
         o = self.sc.orders
         if o.source == "csv" and o.csv:
             return read_orders_csv(o.csv, self.sc)
         return self.order_gen.generate(self.horizon)
 
-    def _order_arrivals(self, orders: list) -> simpy.events.ProcessGenerator:
+    def _order_arrivals(self, orders: Iterable[Order]) -> simpy.events.ProcessGenerator:
         for order in orders:
             if order.arrival_min > self.env.now:
                 yield self.env.timeout(order.arrival_min - self.env.now)
