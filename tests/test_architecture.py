@@ -11,7 +11,7 @@ MILL = Path(__file__).resolve().parents[1] / "mill"
 
 LAYERS = ("cli", "experiment", "analysis", "model", "quality", "trace", "scenario")
 """Top to bottom: a layer may import the layers after it, never those before it."""
-BELOW_ALL = ("rng", "distributions")
+BELOW_ALL = ("rng", "distributions", "sampling")
 """The foundations every layer may use."""
 
 

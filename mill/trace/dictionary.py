@@ -10,7 +10,8 @@ same value (a heat's chemistry, a plate's process parameters), so one name means
 from __future__ import annotations
 
 from mill.trace import schema
-from mill.trace.schema import CHEMISTRY_ELEMENTS, Column, _c
+from mill.trace.run_tables import _c
+from mill.trace.schema import CHEMISTRY_ELEMENTS, Column
 
 _BY_NAME = {
     table: {c.name: c for c in cols} for table, cols in schema.TABLES.items()
