@@ -100,6 +100,16 @@ def test_layers_only_look_down() -> None:
     assert wrong == []
 
 
+def test_the_foundations_import_no_layer() -> None:
+    """rng, distributions and sampling sit below every layer: they import only each other, so
+    any layer may use them without a loop."""
+    graph = _graph()
+    foundations = {f"mill.{name}" for name in BELOW_ALL}
+    assert foundations <= set(graph), "every foundation module exists"
+    wrong = [(m, t) for m in foundations for t in graph[m] if t not in foundations]
+    assert wrong == []
+
+
 def test_no_stage_imports_another_stage() -> None:
     """The route is data: a stage's module never imports another stage's module."""
     graph = _graph()
