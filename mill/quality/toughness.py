@@ -4,16 +4,21 @@ the plate's own inclusions move it, and the scatter of a three-specimen test set
 Source of the curve form: ASTM E2215 tanh fit, KV(T) = LS + (US − LS)/2·[1 + tanh((T − T50)/C)]
 (Wallin & Baer, Int. J. Pres. Ves. Pip. 206 (2023) 105079; domain.md §3.7).
 
-Inclusions act on the ductile part of the curve only. Sulphur (MnS volume) lowers the fracture
-toughness where fracture is by microvoid coalescence, at and above the nil-ductility
-temperature, and has no significant effect where cleavage occurs ("Influence of sulfur content
-on the fracture toughness of 2¼Cr-1Mo steel", J. Pressure Vessel Technol. 98(2) (1976) 135,
-abstract). So the plate's inclusion factor (cleanliness.upper_shelf_inclusion_factor: volume
-fraction, MnS shape, spacing) multiplies the upper shelf, and T50 moves with it by exactly the
-amount that leaves the cleavage tail of the curve where it is (inclusion_t50_shift_c). The
-heat-level RE/S shift of T50 (an interpolation of domain.md's "−5…−15 °C with good RE
-treatment", an assumption) is gone: rare earth acts on toughness only through the inclusions
-it leaves in the plate (issue 11.3).
+Inclusions act on the ductile part of the curve. Source: sulphur (MnS volume) has a large
+detrimental effect on the fracture toughness K_Ic of 2¼Cr-1Mo steel at and above the
+nil-ductility temperature, where fracture is by microvoid coalescence, and no significant
+effect at −73 °C, where cleavage occurs ("Influence of sulfur content on the fracture
+toughness of 2¼Cr-1Mo steel", J. Pressure Vessel Technol. 98(2) (1976) 135; abstract read,
+authors not in it; compact-tension K_Ic, not Charpy). Assumption, anchored on it: in the
+Charpy curve the plate's inclusion factor (cleanliness.upper_shelf_inclusion_factor: volume
+fraction, MnS shape, spacing) multiplies the upper shelf and leaves the cleavage tail where it
+is, which moves T50 by ΔT50 = (C/2)·ln(A/A_ref) (inclusion_t50_shift_c, exact for the tanh
+form). So a cleaner plate is tougher at every temperature, by little low in the transition
+(+2 % at T50 − C for a 20 % higher shelf) and by the shelf's gain near and above T50; its
+mid-energy T50 rises a little while its T27J (plates.csv charpy_t27j_c) falls: read the T27J,
+not the T50, for the transition an inclusion change moves. The heat-level RE/S shift of T50
+(an interpolation of domain.md's assumed "−5…−15 °C with good RE treatment") is gone: rare
+earth acts on toughness only through the inclusions it leaves in the plate (issue 11.3).
 
 Calibration (Assumption, domain.md §3.7/§8, targets [SRC] SSAB datasheets, longitudinal
 typicals at −40 °C): Hardox 400 45 J, Hardox 450 40–50 J, Hardox 500 37 J. With T50 = −83 °C at
@@ -21,8 +26,10 @@ typicals at −40 °C): Hardox 400 45 J, Hardox 450 40–50 J, Hardox 500 37 J. 
 assumption gave a good RE treatment: the reference population is a fully RE-modified one),
 +10 °C per +50 HBW, width C = 30 °C and LS = 4 J, the targets fix the upper shelf at ≈47 J
 (RE-treated, 400 HBW) falling as (400/HBW)^0.32. BASE_UPPER_J is the shelf at the reference
-population and was fitted so the baseline's true means stay at the targets (≈ 0.93 for a
-treated heat at the median reduction, 50.5 × 0.93 ≈ 47 J). Note: domain.md's "US 60–110 J"
+population, fitted so that a treated heat (RE 0.004 %, S 0.003 %) at the median reduction
+(factor ≈ 0.93) gives the Hardox typicals at 400/450/500 HBW (tests/quality/test_toughness.py).
+The baseline's true means by grade run higher (README calibration table): they include thick
+plate, softer at ¼ t, whose shelf rises towards SOFT_PLATE_UPPER_J. Note: domain.md's "US 60–110 J"
 cannot be reconciled with these targets and T50 −75 °C (it would put 55–100 J at −40 °C), so the
 sourced typicals were kept and the upper shelf lowered.
 """

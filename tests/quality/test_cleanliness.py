@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mill.quality.cleanliness import (
     CLEAN_STEEL_FV,
     MNS_RELATIVE_PLASTICITY,
+    OXIDE_VOLUME_FRACTION,
     REFERENCE_FV_EFF,
     effective_volume_fraction,
     inclusion_spacing_ratio,
@@ -43,9 +44,20 @@ def test_spacing_follows_hahn_rosenfield_cube_root() -> None:
     assert inclusion_spacing_ratio(0.0) == inclusion_spacing_ratio(CLEAN_STEEL_FV)
 
 
+def test_oxides_by_stoichiometry() -> None:
+    """20 ppm total oxygen as alumina (47.1 % O, 3.95 g/cm³) in steel of 7.85 g/cm³:
+    0.042 per wt % O, so ≈ 8.4e-5, between very clean bearing steel (1e-5) and a high-oxygen
+    weld (1e-2) (da Costa e Silva 2019)."""
+    assert pytest.approx(0.0020 * 0.01 * 7.85 / (0.471 * 3.95)) == OXIDE_VOLUME_FRACTION
+    assert 1e-5 < OXIDE_VOLUME_FRACTION < 1e-4
+
+
 def test_reference_population_gives_factor_one() -> None:
-    """Aim chemistry, every sulphide globular: the calibration point of BASE_UPPER_J."""
-    assert pytest.approx(0.054 * (0.003 - 0.001 / 1.25)) == REFERENCE_FV_EFF
+    """Aim chemistry, every sulphide globular, with the oxides: the calibration point of
+    BASE_UPPER_J."""
+    assert pytest.approx(0.054 * (0.003 - 0.001 / 1.25) + OXIDE_VOLUME_FRACTION) == (
+        REFERENCE_FV_EFF
+    )
     assert upper_shelf_inclusion_factor(0.003, 1.25, 1.0, 12.5) == pytest.approx(1.0)
 
 
@@ -58,9 +70,12 @@ def test_stringer_elongation_from_the_reduction() -> None:
 
 def test_untreated_mns_loses_upper_shelf_by_elongation() -> None:
     """Untreated (m = 0) at R = 12.5: the crack plane cuts the stringers R^ν times as often,
-    so the shelf falls by R^(−ν/3) (Hahn & Rosenfield with N_A = N_V·H̄)."""
+    so their volume counts R^ν times beside the oxides' and the shelf falls by the cube root
+    (Hahn & Rosenfield with N_A = N_V·H̄)."""
     f = upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 12.5)
-    assert f == pytest.approx(12.5 ** (-MNS_RELATIVE_PLASTICITY / 3.0))
+    f_s = sulphide_volume_fraction(0.003, 1.25)
+    stringers = f_s * 12.5**MNS_RELATIVE_PLASTICITY + OXIDE_VOLUME_FRACTION
+    assert f == pytest.approx((stringers / (f_s + OXIDE_VOLUME_FRACTION)) ** (-1.0 / 3.0))
     assert 0.7 < f < 0.85
 
 
@@ -85,13 +100,15 @@ def test_thin_plate_suffers_more_from_stringers_than_thick() -> None:
 
 
 def test_re_excess_adds_volume() -> None:
-    """RE clusters (x -> 1) double the RE-inclusion volume: f_eff doubles when all globular."""
+    """RE clusters (x -> 1) double the RE-inclusion volume (the oxides stay): f_eff gains the
+    sulphide volume once more when all globular."""
     base = effective_volume_fraction(0.003, 1.25, 1.0, 12.5, re_excess=0.0)
+    f_s = sulphide_volume_fraction(0.003, 1.25)
     assert effective_volume_fraction(0.003, 1.25, 1.0, 12.5, re_excess=1.0) == pytest.approx(
-        2.0 * base
+        base + f_s
     )
     assert upper_shelf_inclusion_factor(0.003, 1.25, 1.0, 12.5, 1.0) == pytest.approx(
-        2.0 ** (-1.0 / 3.0)
+        ((base + f_s) / base) ** (-1.0 / 3.0)
     )
 
 
@@ -108,3 +125,12 @@ def test_more_modification_never_lowers_the_shelf(s: float, m: float, dm: float,
     assert upper_shelf_inclusion_factor(s, 1.25, hi, r) >= upper_shelf_inclusion_factor(
         s, 1.25, lo, r
     ) * (1.0 - 1e-12)
+
+
+def test_a_sulphur_free_plate_keeps_its_oxides() -> None:
+    """With no sulphide left the oxides still set the spacing: the shelf gains at most
+    (REFERENCE_FV_EFF / OXIDE_VOLUME_FRACTION)^(1/3) ≈ 1.34 over the reference, where the
+    law alone (floored at clean bearing steel) would have given 2.7."""
+    top = (REFERENCE_FV_EFF / OXIDE_VOLUME_FRACTION) ** (1.0 / 3.0)
+    assert upper_shelf_inclusion_factor(0.0001, 1.25, 0.0, 30.0) == pytest.approx(top)
+    assert top < 1.4
