@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run, entity_kind
+from mill.scenario.calendar import Shift, default_shifts, shift_at
 from mill.trace import schema
 
 __all__ = [
@@ -271,11 +272,11 @@ def _forward_frame(run: Run, rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def inspection_shifts(run: RunLike) -> pd.DataFrame:
-    """The inspection shift of every product plate: its UT visit's 8 h shift.
+    """The inspection shift of every product plate: the shift of its UT visit.
 
-    Columns: plate_id, ut_start_min, ut_start (timestamp), shift (A/B/C), shift_id
-    (``YYYY-MM-DD X``, the date the shift started). A re-cut plate without its own UT visit
-    takes its parent's.
+    Columns: plate_id, ut_start_min, ut_start (timestamp), shift (the run's calendar shift,
+    A/B/C by default), shift_id (``YYYY-MM-DD X``, the date the shift started). A re-cut plate
+    without its own UT visit takes its parent's.
     """
     run = as_run(run)
     ut = run.events[run.events["unit"] == "ut"]
@@ -292,17 +293,20 @@ def inspection_shifts(run: RunLike) -> pd.DataFrame:
     out = pd.DataFrame({"plate_id": run.plates["plate_id"].to_numpy(), "ut_start_min": starts})
     stamp = run.to_timestamp(out["ut_start_min"])
     out["ut_start"] = stamp
-    hour = stamp.dt.hour
+    shifts = _calendar_shifts(run)
+    found = [None if pd.isna(t) else shift_at(shifts, t.to_pydatetime(warn=False)) for t in stamp]
     out["shift"] = pd.Series(
-        pd.Categorical(
-            ["A" if 6 <= h < 14 else "B" if 14 <= h < 22 else "C" for h in hour.fillna(-1)],
-            categories=["A", "B", "C"],
-        )
+        pd.Categorical([f[1] if f else None for f in found], categories=[s.name for s in shifts])
     )
-    shift_day = (stamp - pd.to_timedelta(6, unit="h")).dt.strftime("%Y-%m-%d")
-    out["shift_id"] = (shift_day + " " + out["shift"].astype(str)).where(stamp.notna())
-    out.loc[stamp.isna(), "shift"] = pd.NA
+    out["shift_id"] = pd.Series([f"{f[0]:%Y-%m-%d} {f[1]}" if f else None for f in found])
     return out
+
+
+def _calendar_shifts(run: Run) -> list[Shift]:
+    """The run's shifts from its effective scenario (``[calendar.shifts]``), or the default
+    three when the run folder's scenario has none."""
+    rows = run.scenario.get("calendar", {}).get("shifts") or []
+    return [Shift(**row) for row in rows] or default_shifts()
 
 
 def containment(run: RunLike, plate_id: str) -> pd.DataFrame:

@@ -77,7 +77,8 @@ UPPER_SHELF_HARDNESS_EXPONENT = 0.32
 LOWER_SHELF_J = 4.0
 #: Assumption: tanh half-width C (°C), domain.md 20–35 °C.
 WIDTH_C = 30.0
-#: The energy (J) of the common transition temperature T27J (EN 10025 impact grades, BS 7910).
+#: The energy (J) of the transition temperature T27J: the symbol Tt27 of GB/T 229-2020 Table 1
+#: (the temperature of a specified 27 J absorbed energy), as used by BS 7910's Charpy correlations.
 T27J_ENERGY_J = 27.0
 #: Assumption: T50 (°C) of a 400 HBW plate tempered at 200 °C with the reference inclusion
 #: population (module docstring: domain.md's −75 °C for NM400, −8 °C for a good RE treatment).

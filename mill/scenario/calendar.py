@@ -13,7 +13,8 @@ plate mill line, a common practice of continuous plate mills; see README "Availa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -56,6 +57,18 @@ class PlannedStop(Section):
             if unit not in UNIT_NAMES:
                 raise ValueError(f"unit {unit!r} is not a unit of the plant")
         return self
+
+
+def shift_at(shifts: Sequence[Shift], when: datetime) -> tuple[date, str]:
+    """The shift working at ``when`` and the date it started: the day's last shift that has
+    started by then or, before the day's first shift, the previous day's last shift (a night
+    shift after midnight belongs to the day it started)."""
+    ordered = sorted(shifts, key=Shift.minute_of_day)
+    minute = when.hour * 60 + when.minute + when.second / 60.0
+    started = [s for s in ordered if s.minute_of_day() <= minute]
+    if not started:
+        return when.date() - timedelta(days=1), ordered[-1].name
+    return when.date(), started[-1].name
 
 
 def default_shifts() -> list[Shift]:

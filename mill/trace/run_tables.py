@@ -140,8 +140,9 @@ PLATES: tuple[Column, ...] = (
         "ht_batch_id",
         "",
         "string",
-        "heat-treatment batch: the tempering-furnace shift "
-        "(HTyyyymmdd + A 06-14, B 14-22, C 22-06) the mother plate was tempered in",
+        "heat-treatment batch: the calendar shift the mother plate entered the tempering "
+        "furnace in (HTyyyymmdd of the shift's start + shift name; default A 06-14, B 14-22, "
+        "C 22-06)",
     ),
     _c("thickness_mm", "mm", "float", "nominal thickness", 1),
     _c("width_mm", "mm", "float", "width as cut", 1),

@@ -10,22 +10,18 @@ import simpy
 
 from mill.model.entities import Mother
 from mill.model.plant import Plant
+from mill.scenario.calendar import shift_at
 
 STAGE = "heat_treatment"
 
 
 def ht_batch_id(plant: Plant, minutes: float) -> str:
-    """Heat-treatment batch: the tempering-furnace shift (A 06–14, B 14–22, C 22–06)."""
+    """Heat-treatment batch: the calendar shift in which the mother plate entered the
+    tempering furnace, ``HT<date the shift started><shift name>`` (default shifts A 06–14,
+    B 14–22, C 22–06: ``[calendar.shifts]``)."""
     when = plant.sc.run.start + timedelta(minutes=minutes)
-    shift_start = when - timedelta(hours=6)
-    key = (shift_start.toordinal(), shift_start.hour // 8)
-    label = _SHIFT_LABELS.get(key)
-    if label is None:
-        label = _SHIFT_LABELS[key] = f"HT{shift_start:%Y%m%d}{'ABC'[key[1]]}"
-    return label
-
-
-_SHIFT_LABELS: dict[tuple[int, int], str] = {}
+    day, name = shift_at(plant.sc.calendar.shifts, when)
+    return f"HT{day:%Y%m%d}{name}"
 
 
 def heat_treat(plant: Plant, mother: Mother) -> simpy.events.ProcessGenerator:
