@@ -54,7 +54,7 @@ SINGLE_VALUE_FRACTION = 0.70
 #: The standards a receiving inspector checks the plate against besides the product standard.
 TOLERANCES: dict[str, str] = {
     "dimensions": "EN 10029 (thickness class A; width, length) / GB/T 709",
-    "flatness": "EN 10029 flatness, with the tolerance stated in the flatness row",
+    "flatness": "EN 10029 flatness (deviation over a 1 m measuring length)",
     "surface": "EN 10163-2 class A, subclass 3",
     "marking": (
         "hard-stamped and paint-stencilled: manufacturer, standard and grade, heat number, "
