@@ -5,13 +5,17 @@ analysis with the GB/T 24186 limits beside it, dimensions and mass, the hardness
 results that stand for the plate with their specimen position, size and temperature, the UT
 standard and class met, the tolerances, surface and marking references, the delivery condition,
 and the statement of compliance. A plate released as prime gets one for its order; a downgraded
-plate gets one as the grade it was released as; a scrapped plate or one in progress gets none.
+plate gets one as the grade it was released as (``grade_released``), and every requirement it
+states is that grade's (``certificate_tests``): hardness window and centre minimum, Charpy
+temperature, required mean and single-value minimum, impact quality, CEV maximum and chemistry
+limits. A requirement the tests made do not cover (an NM500 plate tested at −20 °C released as
+NM450, which requires −40 °C) is stated as not tested, and compliance is not claimed. A
+scrapped plate or one in progress gets none.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +23,10 @@ import pandas as pd
 
 from mill import __version__
 from mill.analysis.certificate_html import certificate_html
-from mill.analysis.load import AnalysisError, Run, RunLike, as_run, write_file
-from mill.analysis.specification import (
-    SINGLE_VALUE_FRACTION,
-    TOLERANCES,
-    charpy_specimen,
-    chemistry_limits,
-    impact_quality,
-)
+from mill.analysis.certificate_tests import charpy_result, hardness_result, tests_of
+from mill.analysis.certificate_tests import clean as _clean
+from mill.analysis.load import AnalysisError, RunLike, as_run, write_file
+from mill.analysis.specification import TOLERANCES, chemistry_limits, impact_quality
 
 __all__ = ["certificate_data", "write_certificate"]
 
@@ -35,120 +35,6 @@ PRODUCT_STANDARD = "GB/T 24186 (wear-resistant steel plate)"
 ELEMENTS = ("C", "Si", "Mn", "P", "S", "Cr", "Ni", "Mo", "Cu", "Ti", "B", "Al", "N")
 INSPECTOR = "Q. A. Inspector (synthetic), quality department"
 """The default authorised inspection representative named on a certificate (``--inspector``)."""
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe scalar: NaN/NA → None, numpy → Python, timestamps → ISO."""
-    if value is None:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.isoformat()
-    if isinstance(value, str):
-        return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _tests(run: Run, entity: str, kind: str) -> pd.DataFrame:
-    t = run.tests
-    return t[(t["entity_id"] == entity) & (t["kind"].astype("str") == kind)].sort_values("time_min")
-
-
-def _test_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    cols = ["test_id", "lot_id", "value", "retest", "pass"]
-    return [{c: _clean(r[c]) for c in cols} for _, r in frame.iterrows()]
-
-
-def _hardness(run: Run, plate: pd.Series) -> dict[str, Any]:
-    test_plate = plate["hardness_test_plate"]
-    source = str(test_plate) if isinstance(test_plate, str) else str(plate["plate_id"])
-    surf = _tests(run, source, "hardness_surface")
-    core = _tests(run, source, "hardness_centre")
-    spec = run.grade_spec(str(plate["grade_released"]))
-    thick = float(plate["thickness_mm"]) > float(spec.get("thick_above_mm", math.inf))
-    window = spec.get("surface_hbw_thick" if thick else "surface_hbw") or [None, None]
-    out: dict[str, Any] = {
-        "method": "Brinell HBW 10/3000, ISO 6506-1",
-        "test_plate": source,
-        "lot_id": _clean(surf["lot_id"].iloc[-1]) if not surf.empty else None,
-        "surface": {
-            "position": _clean(surf["position"].iloc[0]) if not surf.empty else "surface",
-            "value_hbw": _clean(plate["hardness_meas_hbw"]),
-            "spec_min_hbw": _clean(surf["spec_low"].iloc[-1]) if not surf.empty else window[0],
-            "spec_max_hbw": _clean(surf["spec_high"].iloc[-1]) if not surf.empty else window[1],
-            "tests": _test_rows(surf),
-        },
-    }
-    if not pd.isna(plate["hardness_centre_meas_hbw"]) or not core.empty:
-        out["centre"] = {
-            "position": _clean(core["position"].iloc[0]) if not core.empty else "mid-thickness",
-            "value_hbw": _clean(plate["hardness_centre_meas_hbw"]),
-            "spec_min_hbw": _clean(spec.get("centre_min_hbw")),
-            "tests": _test_rows(core),
-        }
-    return out
-
-
-def _charpy(run: Run, plate: pd.Series) -> dict[str, Any]:
-    """The Charpy set(s) that stand for the plate: those of its lot's test plate
-    (``charpy_test_plate``), first set and any retest."""
-    avg = plate["charpy_meas_avg_j"]
-    t = run.tests
-    ref = plate.get("charpy_test_plate")
-    best: pd.DataFrame | None = None
-    if isinstance(ref, str) and ref:
-        c = t[(t["kind"].astype("str") == "charpy") & (t["entity_id"] == ref)]
-        best = c if not c.empty else None
-    spec = run.grade_spec(str(plate["grade_released"]))
-    tested = run.plates[run.plates["plate_id"] == ref] if isinstance(ref, str) else None
-    thickness = (
-        float(tested["thickness_mm"].iloc[0])
-        if tested is not None and not tested.empty
-        else float(plate["thickness_mm"])
-    )
-    specimen = charpy_specimen(thickness)
-    factor = specimen["energy_factor"] or 1.0
-    minimum = spec.get("charpy_min_j")
-    required = None if minimum is None else float(minimum) * factor
-
-    def scaled(v: Any) -> Any:
-        v = _clean(v)
-        return None if v is None else v * factor
-
-    return {
-        "method": "Charpy V-notch, ISO 148-1",
-        "position": _clean(best["position"].iloc[0]) if best is not None else None,
-        "temperature_c": _clean(plate["charpy_test_temp_c"]),
-        "specimen": {**specimen, "from_thickness_mm": thickness},
-        "energy_basis": (
-            "absorbed energy on the specimen tested"
-            + (
-                "; the simulated full-size energy × the width ratio (the proportional rule "
-                "that reduces the requirement)"
-                if factor != 1.0
-                else ""
-            )
-        ),
-        "average_j": scaled(avg),
-        "individual_j": [] if best is None else [scaled(v) for v in best["value"]],
-        "retest": [] if best is None else [bool(v) for v in best["retest"]],
-        "lot_id": _clean(best["lot_id"].iloc[0]) if best is not None else None,
-        "test_plate": _clean(ref) if best is not None else None,
-        "spec_min_average_j": required,
-        "spec_min_single_j": None if required is None else SINGLE_VALUE_FRACTION * required,
-        "single_value_rule": (
-            f"one single value may be below the required average, none below "
-            f"{SINGLE_VALUE_FRACTION:.0%} of it"
-        ),
-    }
 
 
 def _ut(plate: pd.Series) -> dict[str, Any]:
@@ -222,18 +108,19 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
     if heat.empty:
         raise AnalysisError(f"heat {p['heat_id']} of plate {plate_id} is not in the run")
     h = heat.iloc[0]
-    flat = _tests(r, plate_id, "flatness")
-    hardness, charpy = _hardness(r, p), _charpy(r, p)
+    flat = tests_of(r, plate_id, "flatness")
+    grade = str(p["grade_released"])
+    spec = r.grade_spec(grade)  # every requirement stated is the released grade's
+    hardness, charpy = hardness_result(r, p, spec), charpy_result(r, p, grade, spec)
     if not hardness["surface"]["tests"] or not charpy["individual_j"]:
         what = "surface hardness" if not hardness["surface"]["tests"] else "Charpy"
         raise AnalysisError(
             f"plate {plate_id}: tests.csv holds no {what} test that stands for it; a 3.1 "
             "certificate states test results, so none is issued (is the run folder damaged?)"
         )
-    grade = str(p["grade_released"])
-    spec = r.grade_spec(grade)
     quality = impact_quality(spec.get("charpy_temp_c"))
     chemistry = _chemistry(h, grade, quality, float(p["thickness_mm"]))
+    flatness = _flatness(flat)
     return {
         "certificate": {
             "type": "EN 10204:2004 type 3.1 inspection certificate",
@@ -262,6 +149,7 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
             "standard": PRODUCT_STANDARD,
             "grade": grade,
             "impact_quality": quality,
+            "impact_quality_verified": charpy["requirement_verified"],
             "released_as": disposition,
             "reason": _clean(p["reason"]) or None,
             "plate_id": plate_id,
@@ -278,10 +166,7 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
         "hardness": hardness,
         "charpy": charpy,
         "ultrasonic": _ut(p),
-        "flatness": {
-            "value_mm_per_m": _clean(flat["value"].iloc[-1]) if not flat.empty else None,
-            "tolerance_mm_per_m": _clean(flat["spec_high"].iloc[-1]) if not flat.empty else None,
-        },
+        "flatness": flatness,
         "references": dict(TOLERANCES),
         "delivery_condition": {
             "condition": "quenched and tempered (Q+T)",
@@ -291,16 +176,83 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
             "cutting_method": _clean(p["cutting_method"]),
             "ht_batch_id": _clean(p["ht_batch_id"]),
         },
-        "compliance": _compliance(p, grade, chemistry["outside_limits"]),
+        "compliance": _compliance(
+            p,
+            grade,
+            chemistry["outside_limits"],
+            _findings(hardness, charpy, flatness) + _downgrade_cause(r.scenario, p),
+            charpy,
+        ),
     }
 
 
-def _compliance(p: pd.Series, grade: str, outside: list[str]) -> dict[str, Any]:
+_NOT_ON_THE_CERTIFICATE = {
+    "surface_defect": "surface quality: a surface defect that grinding did not remove",
+    "ut_fail": "internal soundness: the ultrasonic indications that failed the ordered class",
+    "cut_edge_crack": "cut edge: a cut-edge crack",
+}
+"""A disposition condition whose nonconformity a downgrade leaves in the plate and that no
+result on the certificate shows (the hardness, Charpy and flatness ones are judged above)."""
+
+
+def _downgrade_cause(scenario: dict[str, Any], p: pd.Series) -> list[str]:
+    """The nonconformity a downgraded plate was released with, when a result row does not
+    already show it: its reason code's rule condition (``quality.disposition.rules``)."""
+    if str(p["disposition"]) != "downgraded" or not isinstance(p["reason"], str):
+        return []
+    rules = scenario.get("quality", {}).get("disposition", {}).get("rules", [])
+    cond = next((r.get("condition") for r in rules if r.get("reason") == p["reason"]), None)
+    what = _NOT_ON_THE_CERTIFICATE.get(str(cond))
+    return [] if what is None else [f"{what} (downgraded, reason {p['reason']})"]
+
+
+def _flatness(flat: pd.DataFrame) -> dict[str, Any]:
+    """The last flatness measurement, its tolerance and whether it is within it."""
+    value = _clean(flat["value"].iloc[-1]) if not flat.empty else None
+    tol = _clean(flat["spec_high"].iloc[-1]) if not flat.empty else None
+    ok = None if value is None or tol is None else bool(value <= tol)
+    return {"value_mm_per_m": value, "tolerance_mm_per_m": tol, "conforms": ok}
+
+
+def _findings(
+    hardness: dict[str, Any], charpy: dict[str, Any], flatness: dict[str, Any]
+) -> list[str]:
+    """The results that do not meet the requirement stated beside them."""
+    out = []
+    s = hardness["surface"]
+    if s["conforms"] is False:
+        out.append(
+            f"surface hardness {s['value_hbw']:.0f} HBW outside "
+            f"{s['spec_min_hbw']:g}–{s['spec_max_hbw']:g} HBW"
+        )
+    c = hardness.get("centre")
+    if c is not None and c["conforms"] is False:
+        out.append(f"mid-thickness hardness {c['value_hbw']:.0f} HBW < {c['spec_min_hbw']:g} HBW")
+    if charpy["conforms"] is False:
+        out.append(
+            f"impact energy at {charpy['temperature_c']:g} °C (mean "
+            f"{charpy['average_j']:.0f} J, required ≥ {charpy['spec_min_average_j']:.0f} J)"
+        )
+    if flatness["conforms"] is False:
+        out.append(
+            f"flatness {flatness['value_mm_per_m']:.1f} mm/m > "
+            f"{flatness['tolerance_mm_per_m']:.1f} mm/m"
+        )
+    return out
+
+
+def _compliance(
+    p: pd.Series, grade: str, outside: list[str], failed: list[str], charpy: dict[str, Any]
+) -> dict[str, Any]:
     """The statement: compliance with the order for a prime plate; with the grade it was
-    released as for a downgraded one; the heat-analysis deviations where there are any."""
+    released as for a downgraded one. It claims compliance only when every stated result
+    meets its requirement and every requirement was tested; otherwise it names the results
+    that fail, the requirements not tested and the heat-analysis deviations."""
     unit = "(EN 10204:2004, 3.1)"
+    untested = charpy["not_verified"]
+    clean = not (outside or failed or untested)
+    complies = " and complies with its requirements" if clean else ""
     if str(p["disposition"]) == "prime":
-        complies = "" if outside else " and complies with its requirements"
         text = (
             "We hereby certify that the product described above has been manufactured, "
             f"inspected and tested in accordance with the order{complies}; the results above "
@@ -311,8 +263,17 @@ def _compliance(p: pd.Series, grade: str, outside: list[str]) -> dict[str, Any]:
         text = (
             f"Downgraded material (reason {reason}), not delivered against order "
             f"{p['order_id']}'s requirements. We hereby certify that the product described "
-            f"above has been inspected and tested and is released as {grade}; the results "
+            f"above has been inspected and tested and is released as {grade}{complies}; the "
+            "results "
             f"above are from specific inspection of the test unit that stands for it {unit}."
+        )
+    if failed:
+        text += f" The product does not meet these {grade} requirements: " + "; ".join(failed) + "."
+    if untested:
+        text += (
+            f" The {grade} impact requirement was not tested: "
+            + "; ".join(untested)
+            + ". This certificate does not state compliance with it."
         )
     if outside:
         text += (
@@ -320,7 +281,12 @@ def _compliance(p: pd.Series, grade: str, outside: list[str]) -> dict[str, Any]:
             + "; ".join(outside)
             + "): the product does not comply with the standard in this respect."
         )
-    return {"compliant": not outside, "statement": text}
+    return {
+        "compliant": clean,
+        "nonconforming_results": failed,
+        "requirements_not_tested": untested,
+        "statement": text,
+    }
 
 
 def write_certificate(

@@ -74,13 +74,22 @@ def _chemistry(chem: dict[str, Any]) -> str:
     return "".join(tables) + f"<p class='small'>{note}</p>"
 
 
-def _hardness(hard: dict[str, Any]) -> list[tuple[str, str]]:
+def _verdict(conforms: bool | None, text: str) -> str:
+    """``text``, marked as failing (red) when the result does not meet it."""
+    return f"<span class='bad'>{text}; not met</span>" if conforms is False else text
+
+
+def _hardness(hard: dict[str, Any], grade: str) -> list[tuple[str, str]]:
     s = hard["surface"]
     rows = [
         (
             "Surface hardness",
             f"{number(s['value_hbw'], 0, 'HBW')} at {number(s['position'])} "
-            f"(required {number(s['spec_min_hbw'])}–{number(s['spec_max_hbw'])} HBW)",
+            + _verdict(
+                s["conforms"],
+                f"(required for {html.escape(grade)}: "
+                f"{number(s['spec_min_hbw'])}–{number(s['spec_max_hbw'])} HBW)",
+            ),
         )
     ]
     if "centre" in hard:
@@ -89,7 +98,11 @@ def _hardness(hard: dict[str, Any]) -> list[tuple[str, str]]:
             (
                 "Mid-thickness hardness",
                 f"{number(ce['value_hbw'], 0, 'HBW')} "
-                f"(required min {number(ce['spec_min_hbw'], 0, 'HBW')})",
+                + _verdict(
+                    ce["conforms"],
+                    f"(required for {html.escape(grade)}: min "
+                    f"{number(ce['spec_min_hbw'], 0, 'HBW')})",
+                ),
             )
         )
     rows.append(
@@ -101,10 +114,27 @@ def _hardness(hard: dict[str, Any]) -> list[tuple[str, str]]:
 def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
     spec = kv["specimen"]
     single_min = kv["spec_min_single_j"]
-    singles = []
-    for v in kv["individual_j"]:
+    sets: dict[bool, list[str]] = {False: [], True: []}
+    flags = kv["retest"] or [False] * len(kv["individual_j"])
+    for v, again in zip(kv["individual_j"], flags, strict=True):
         low = single_min is not None and v is not None and round(v) < round(single_min)
-        singles.append(f"<span class='bad'>{number(v)}</span>" if low else number(v))
+        sets[bool(again)].append(f"<span class='bad'>{number(v)}</span>" if low else number(v))
+    singles = sets[False] + (["retest " + sets[True][0], *sets[True][1:]] if sets[True] else [])
+    required = (
+        f"{html.escape(kv['grade'])}: average ≥ {number(kv['spec_min_average_j'], 0, 'J')}, "
+        f"single value ≥ {number(single_min, 0, 'J')} at "
+        f"{number(kv['spec_temperature_c'], 0, '°C')} ({number(kv['single_value_rule'])})"
+    )
+    if not kv["requirement_verified"]:
+        result = (
+            "<span class='bad'>requirement not tested: "
+            + html.escape("; ".join(kv["not_verified"]))
+            + "</span>"
+        )
+    elif kv["conforms"] is False:
+        result = "<span class='bad'>does not meet the requirement</span>"
+    else:
+        result = "meets the requirement"
     return [
         (
             "Specimen",
@@ -114,11 +144,8 @@ def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
         ("Test temperature", number(kv["temperature_c"], 0, "°C")),
         ("Individual values", (", ".join(singles) or "–") + " J"),
         ("Average", number(kv["average_j"], 0, "J")),
-        (
-            "Required",
-            f"average ≥ {number(kv['spec_min_average_j'], 0, 'J')}, single value ≥ "
-            f"{number(single_min, 0, 'J')} ({number(kv['single_value_rule'])})",
-        ),
+        ("Required", required),
+        ("Result", result),
         ("Basis", number(kv["energy_basis"])),
         ("Test unit", f"lot {number(kv['lot_id'])}, test plate {number(kv['test_plate'])}"),
     ]
@@ -128,9 +155,10 @@ def certificate_html(data: dict[str, Any]) -> str:
     """The certificate as a self-contained, printable HTML page."""
     c, prod, order = data["certificate"], data["product"], data["order"]
     ut, dc, refs = data["ultrasonic"], data["delivery_condition"], data["references"]
-    grade = prod["grade"] + (
-        f" (impact quality {prod['impact_quality']})" if prod["impact_quality"] else ""
-    )
+    quality = prod["impact_quality"]
+    if quality and not prod.get("impact_quality_verified", True):
+        quality += " not tested: see the impact test"
+    grade = prod["grade"] + (f" (impact quality {quality})" if quality else "")
     released = prod["released_as"] + (f", reason {prod['reason']}" if prod["reason"] else "")
     flat = data["flatness"]
     compliance = data["compliance"]
@@ -192,7 +220,7 @@ table.chem {{ table-layout: fixed; }}
     }</h2>
 {_chemistry(data["chemistry"])}
 <h2>Hardness — {number(data["hardness"]["method"])}</h2>
-<table>{_rows(_hardness(data["hardness"]))}</table>
+<table>{_rows(_hardness(data["hardness"], prod["grade"]))}</table>
 <h2>Impact test — {number(data["charpy"]["method"])}</h2>
 <table>{_rows(_charpy(data["charpy"]))}</table>
 <h2>Ultrasonic testing</h2>
@@ -217,8 +245,11 @@ table.chem {{ table-layout: fixed; }}
                 (
                     "Flatness",
                     f"{number(flat['value_mm_per_m'], 1, 'mm/m')} measured "
-                    f"(tolerance {number(flat['tolerance_mm_per_m'], 1, 'mm/m')}); "
-                    f"{number(refs['flatness'])}",
+                    + _verdict(
+                        flat.get("conforms"),
+                        f"(tolerance {number(flat['tolerance_mm_per_m'], 1, 'mm/m')})",
+                    )
+                    + f"; {number(refs['flatness'])}",
                 ),
                 ("Surface quality", number(refs["surface"])),
                 ("Marking", number(refs["marking"])),

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from mill.quality.chemistry import GBT24186_TABLE3, cev_limit, impact_quality
+from mill.quality.toughness import charpy_specimen_width_mm
 
 __all__ = [
     "CHEMISTRY_DECIMALS",
@@ -53,7 +54,7 @@ SINGLE_VALUE_FRACTION = 0.70
 #: The standards a receiving inspector checks the plate against besides the product standard.
 TOLERANCES: dict[str, str] = {
     "dimensions": "EN 10029 (thickness class A; width, length) / GB/T 709",
-    "flatness": "EN 10029 flatness, with the tolerance stated in the flatness row",
+    "flatness": "EN 10029 flatness (deviation over a 1 m measuring length)",
     "surface": "EN 10163-2 class A, subclass 3",
     "marking": (
         "hard-stamped and paint-stencilled: manufacturer, standard and grade, heat number, "
@@ -82,16 +83,17 @@ def chemistry_limits(grade: str, quality: str, thickness_mm: float) -> dict[str,
 
 
 def charpy_specimen(thickness_mm: float) -> dict[str, Any]:
-    """The Charpy specimen a plate of this thickness gives: its width (mm), whether sub-size,
-    and the factor its required energy is reduced by; ``width_mm`` None below 6 mm."""
-    for lowest, width in ((12.0, 10.0), (8.0, 7.5), (6.0, 5.0)):
-        if thickness_mm >= lowest:
-            return {
-                "width_mm": width,
-                "size": f"10 × {width:g} × 55 mm" + (" (sub-size)" if width < 10 else ""),
-                "subsize": width < 10,
-                "energy_factor": width / 10.0,
-                "standard": "ISO 148-1; sub-size energy reduced in proportion (EN 10025-1/-2)",
-            }
+    """The Charpy specimen a plate of this thickness gives (``charpy_specimen_width_mm``): its
+    width (mm), whether sub-size, and the factor its required energy is reduced by;
+    ``width_mm`` None below 6 mm."""
+    width = charpy_specimen_width_mm(thickness_mm)
+    if width is not None:
+        return {
+            "width_mm": width,
+            "size": f"10 × {width:g} × 55 mm" + (" (sub-size)" if width < 10 else ""),
+            "subsize": width < 10,
+            "energy_factor": width / 10.0,
+            "standard": "ISO 148-1; sub-size energy reduced in proportion (EN 10025-1/-2)",
+        }
     return {"width_mm": None, "size": "none (plate under 6 mm)", "subsize": False,
             "energy_factor": None, "standard": "no impact test under 6 mm"}  # fmt: skip

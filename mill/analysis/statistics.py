@@ -343,7 +343,7 @@ def unit_utilisation(run: RunLike, window: bool = True) -> pd.DataFrame:
         out[f"{state}_h"] = fracs[state] * span / 60.0
     for state in ("busy", "idle", "blocked", "down"):
         out[f"{state}_frac"] = fracs[state]
-    out["capacity"] = capacity
+    out["capacity"] = capacity.round().astype("int64")  # slots: a count, printed as one
     out["utilisation"] = fracs["busy"]
     order = [u for u in UNIT_ORDER if u in out.index] + [
         u for u in out.index if u not in UNIT_ORDER

@@ -1,6 +1,12 @@
 """Lab testing by lots: surface (and centre) hardness per heat and per 40 t, Charpy sets per
-heat and thickness group (SSAB Hardox practice, domain.md §2.2), with measurement noise and
-retest rules.
+heat, thickness group and specimen size (SSAB Hardox practice, domain.md §2.2), with measurement
+noise and retest rules.
+
+A Charpy lot holds only plates that call for the same specimen width
+(``mill.quality.toughness.charpy_specimen_width_mm``: full size from 12 mm, sub-size 7.5 mm from
+8 mm, 5 mm from 6 mm), so no plate is represented by a test on a narrower specimen than its own
+thickness gives: the 12–20 mm plates of a heat are not certified on the 7.5 mm specimens of
+its 8–10 mm plates (sub-size energy requirements are lower in proportion to the width).
 
 The first plate of a lot to reach the lab is its test plate; the lot's other plates wait for
 its result and carry it. A failed hardness test is retested twice on the same plate; if a
@@ -23,7 +29,7 @@ import simpy
 
 from mill.model.entities import Plate
 from mill.model.units import Unit
-from mill.quality.toughness import charpy_set
+from mill.quality.toughness import charpy_set, charpy_specimen_width_mm
 from mill.rng import Streams
 from mill.scenario import Scenario
 from mill.trace.schema import record
@@ -32,7 +38,8 @@ from mill.trace.writer import TableWriter
 TestRow = record("tests")
 
 THICKNESS_GROUPS_MM = (20.0, 40.0, 60.0, 80.0)
-"""Charpy thickness groups (upper bounds; assumption of common mill practice)."""
+"""Charpy thickness groups (upper bounds; assumption of common mill practice). Within a group,
+plates calling for different specimen widths form separate lots (``charpy_lot_key``)."""
 
 
 @dataclass(slots=True)
@@ -57,6 +64,20 @@ def thickness_group(t_mm: float) -> int:
     return len(THICKNESS_GROUPS_MM)
 
 
+def charpy_lot_key(t_mm: float) -> tuple[int, float]:
+    """(thickness group, specimen width in mm, 0 under 6 mm) of a plate of ``t_mm``: plates of
+    one heat share a Charpy lot only when both are equal."""
+    width = charpy_specimen_width_mm(t_mm)
+    return thickness_group(t_mm), 0.0 if width is None else width
+
+
+def charpy_lot_suffix(t_mm: float) -> str:
+    """The Charpy lot id's suffix after ``HEAT-KV``: ``G1`` for a full-size group,
+    ``G0-W7.5`` (specimen width) for a sub-size one, ``G0-W0`` under 6 mm."""
+    group, width = charpy_lot_key(t_mm)
+    return f"G{group}" if width == 10.0 else f"G{group}-W{width:g}"
+
+
 class Lab:
     """The test lots of the run and the tests they need."""
 
@@ -77,7 +98,7 @@ class Lab:
         """A draw of the lab's time for one test (the unit's base process time)."""
         self.t = sc.quality.testing
         self.hardness_lots: dict[tuple[str, float], Lot] = {}
-        self.charpy_lots: dict[tuple[str, int], Lot] = {}
+        self.charpy_lots: dict[tuple[str, int, float], Lot] = {}
         self._lot_no: dict[tuple[str, float], int] = {}
         self.test_counter = 0
         self.rng = streams.generator("lab/noise")
@@ -234,13 +255,17 @@ class Lab:
 
     # ---- Charpy ------------------------------------------------------------------------
     def charpy(self, plate: Plate) -> simpy.events.ProcessGenerator:
-        """Give ``plate`` its Charpy result (per heat and thickness group)."""
+        """Give ``plate`` its Charpy result (per heat, thickness group and specimen width)."""
         heat_id = plate.mother.slab.heat.heat_id
-        group = thickness_group(plate.thickness_mm)
-        key = (heat_id, -1 if self.t.charpy_per_plate else group)
+        group, width = charpy_lot_key(plate.thickness_mm)
+        key = (heat_id, -1, 0.0) if self.t.charpy_per_plate else (heat_id, group, width)
         lot = None if self.t.charpy_per_plate else self.charpy_lots.get(key)
         if lot is None:
-            suffix = plate.plate_id[len(heat_id) + 1 :] if self.t.charpy_per_plate else f"G{group}"
+            suffix = (
+                plate.plate_id[len(heat_id) + 1 :]
+                if self.t.charpy_per_plate
+                else charpy_lot_suffix(plate.thickness_mm)
+            )
             lot = Lot(f"{heat_id}-KV{suffix}")
             if not self.t.charpy_per_plate:
                 self.charpy_lots[key] = lot

@@ -47,6 +47,7 @@ __all__ = [
     "BAINITE_T50_SHIFT_C",
     "BASE_T50_C",
     "BASE_UPPER_J",
+    "CHARPY_SPECIMEN_WIDTHS_MM",
     "LOWER_SHELF_J",
     "MASTER_CURVE_EXPONENT_PER_C",
     "SOFT_PLATE_ANCHOR_HBW",
@@ -61,6 +62,7 @@ __all__ = [
     "TransitionCurve",
     "charpy_energy_j",
     "charpy_set",
+    "charpy_specimen_width_mm",
     "inclusion_t50_shift_c",
     "temper_embrittlement_shift_c",
     "transition_curve",
@@ -300,3 +302,19 @@ def charpy_set(
         return kv
     s2 = math.log1p(cv * cv)
     return kv * rng.lognormal(-0.5 * s2, math.sqrt(s2), size=n)
+
+
+CHARPY_SPECIMEN_WIDTHS_MM: tuple[tuple[float, float], ...] = ((12.0, 10.0), (8.0, 7.5), (6.0, 5.0))
+"""(least plate thickness, specimen width), mm: the widest ISO 148-1 Charpy V specimen a plate
+gives, full size (10 mm) from 12 mm plate, sub-size 7.5 mm from 8 mm and 5 mm from 6 mm, none
+under 6 mm (assumption, cited: the sub-size rule of EN 10025-1/-2 and GB/T 1591, whose
+required energy falls in proportion to the width; domain.md §2.2)."""
+
+
+def charpy_specimen_width_mm(thickness_mm: float) -> float | None:
+    """The Charpy specimen width (mm) a plate of this thickness calls for
+    (``CHARPY_SPECIMEN_WIDTHS_MM``); ``None`` under 6 mm, where no impact test is made."""
+    for lowest, width in CHARPY_SPECIMEN_WIDTHS_MM:
+        if thickness_mm >= lowest:
+            return width
+    return None

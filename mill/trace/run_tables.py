@@ -192,7 +192,13 @@ PLATES: tuple[Column, ...] = (
     _c("defects_true", "", "int", "true defects in the plate (all mechanisms)"),
     _c("defects_detected", "", "int", "true defects detected by any inspection"),
     _c("ut_indications", "", "int", "confirmed UT indications (true or false)"),
-    _c("false_calls", "", "int", "UT indications with no defect behind them"),
+    _c(
+        "false_calls",
+        "",
+        "int",
+        "confirmed UT false calls: of ut_indications, those with no defect behind them "
+        "(the manual re-check did not dismiss them)",
+    ),
     _c("ut_body_class", "", "category", "best EN 10160 body class met (S3 best .. none)"),
     _c("ut_edge_class", "", "category", "best EN 10160 edge class met (E4 best .. none)"),
     _c("ut_pass", "", "bool", "meets the ordered UT class (true if none ordered)"),

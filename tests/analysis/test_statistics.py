@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mill.analysis import (
@@ -17,6 +20,7 @@ from mill.analysis import (
     spec_compliance,
     unit_utilisation,
     wip_throughput,
+    write_report,
     yield_waterfall,
 )
 
@@ -162,3 +166,18 @@ def test_summary_lead_time_percentiles_are_exact(sim: Run) -> None:
         for q in (50, 90, 95):
             exact = float(np.percentile(values, q))
             assert sim.summary[key][f"p{q}"] == pytest.approx(exact, abs=0.006), (col, q)
+
+
+def test_unit_capacity_is_printed_as_whole_slots(sim: Run, tmp_path: Path) -> None:
+    """A unit's capacity is a number of slots: an integer column, printed in the run report's
+    unit table as ``24``, not ``24.000`` (the shares beside it keep three decimals)."""
+    u = unit_utilisation(sim)
+    assert pd.api.types.is_integer_dtype(u["capacity"])
+    text = write_report(sim, tmp_path / "r.html").read_text(encoding="utf-8")
+    table = next(t for t in text.split("<table>") if "<th>capacity</th>" in t)
+    head = re.findall(r"<th[^>]*>([^<]*)</th>", table.split("</tr>")[0])
+    col = head.index("capacity")
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in table.split("</tr>")[1:]]
+    shown = {r[0]: r[col] for r in rows if r}
+    assert shown and shown == {str(k): f"{v:d}" for k, v in u["capacity"].items()}
+    assert shown["converter"] == str(int(sim.summary["utilisation"]["converter"]["capacity"]))

@@ -1,8 +1,8 @@
 """The testing plan (SSAB Hardox practice, README "Models and their sources"): one surface
 hardness test per heat and per 40 t of one thickness, a centre test on plate of 40 mm and
-more, a failed hardness test retested twice; one Charpy set of three per heat and thickness
-group, passed when the mean reaches the minimum and no single value is below 70 % of it,
-with one retest set."""
+more, a failed hardness test retested twice; one Charpy set of three per heat, thickness
+group and specimen width, passed when the mean reaches the minimum and no single value is
+below 70 % of it, with one retest set."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from disposition_support import plate
 from plant_support import HandRun, run_hand, shared_scope
 
 import mill.model.lab as lab_module
-from mill.model.lab import THICKNESS_GROUPS_MM, Lab, thickness_group
+from mill.model.lab import (
+    THICKNESS_GROUPS_MM,
+    Lab,
+    charpy_lot_key,
+    charpy_lot_suffix,
+    thickness_group,
+)
 from mill.rng import Streams
 from mill.scenario import Scenario
 
@@ -140,18 +146,47 @@ def test_charpy_thickness_groups(t: float, group: int) -> None:
     assert thickness_group(t) == group
 
 
-def test_one_charpy_set_per_heat_and_thickness_group(hand_run: HandRun) -> None:
-    """Plates of one heat and one thickness group share one Charpy test plate (the 10 and
-    20 mm plates of a heat share theirs); the set has three specimens at the grade's
-    temperature, and plates of other heats or groups have other test plates."""
+@pytest.mark.parametrize(
+    ("t", "key", "suffix"),
+    [
+        (5.0, (0, 0.0), "G0-W0"),
+        (6.0, (0, 5.0), "G0-W5"),
+        (7.9, (0, 5.0), "G0-W5"),
+        (8.0, (0, 7.5), "G0-W7.5"),
+        (11.9, (0, 7.5), "G0-W7.5"),
+        (12.0, (0, 10.0), "G0"),
+        (20.0, (0, 10.0), "G0"),
+        (25.0, (1, 10.0), "G1"),
+    ],
+)
+def test_charpy_lots_split_the_thickness_group_at_each_specimen_size(
+    t: float, key: tuple[int, float], suffix: str
+) -> None:
+    """A Charpy lot is a thickness group of one specimen width: the 20 mm group splits at 12 mm
+    (full size from 12 mm plate), 8 mm (7.5 mm specimens) and 6 mm (5 mm); the lot id names
+    a sub-size width."""
+    assert charpy_lot_key(t) == key
+    assert charpy_lot_suffix(t) == suffix
+
+
+def test_one_charpy_set_per_heat_thickness_group_and_specimen_size(hand_run: HandRun) -> None:
+    """Plates of one heat, one thickness group and one specimen width share one Charpy test
+    plate; the 10 mm plates of a heat (7.5 mm sub-size specimens) have another test plate than
+    its 20 mm plates (full size), though both are in the 20 mm group. The set has three
+    specimens at the grade's temperature, and plates of other heats, groups or specimen sizes
+    have other test plates."""
     plates = hand_run.table("plates")
-    key = plates["heat_id"] + "/" + plates["thickness_mm"].map(thickness_group).astype(str)
+    key = plates["heat_id"] + "/" + plates["thickness_mm"].map(charpy_lot_key).astype(str)
     per_key = plates.groupby(key)["charpy_test_plate"].nunique()
     assert (per_key == 1).all()
     assert plates.groupby("charpy_test_plate").apply(lambda g: g.name in set(g["plate_id"])).all()
     assert plates.groupby(key)["charpy_test_plate"].first().is_unique
-    mixed = plates.groupby(key)["thickness_mm"].nunique()
-    assert (mixed > 1).any()  # 10 and 20 mm in one group of one heat
+    by_heat = plates[plates["thickness_mm"].isin([10.0, 20.0])].groupby("heat_id")
+    both = [g for _, g in by_heat if set(g["thickness_mm"]) == {10.0, 20.0}]
+    assert both  # a heat rolled into 10 and 20 mm plates: one thickness group, two lots
+    for g in both:
+        tp = g.groupby("thickness_mm")["charpy_test_plate"].agg(set)
+        assert not tp[10.0] & tp[20.0]
     tests = hand_run.table("tests")
     kv = tests[tests["kind"] == "charpy"]
     per_set = kv.groupby(["lot_id", "retest"]).size()
