@@ -11,9 +11,10 @@ its 8–10 mm plates (sub-size energy requirements are lower in proportion to th
 The first plate of a lot to reach the lab is its test plate; the lot's other plates wait for
 its result and carry it. A failed hardness test is retested twice on the same plate; if a
 retest fails too, the lot is broken down and every plate is tested on its own. A failed
-Charpy set is retested with a second set from the same plate: the lot passes if the mean of
-the six is at least the minimum and no single value of the retest falls below the single
-minimum (EN 10021-style retest, labelled assumption); if the retest fails too, the lot is
+Charpy set is retested with a second set from the same plate; both are judged by
+``mill.quality.toughness.charpy_conforms`` (a set: mean at least the minimum, at most one value
+below it, none below the single minimum; the retest: the six by the EN 10021-style rule,
+labelled assumption); if the retest fails too, the lot is
 broken down and every other plate is tested on its own, as for hardness. An untested plate
 in a passed lot carries the lot's result: that is how a truly out-of-window plate can
 escape.
@@ -29,7 +30,7 @@ import simpy
 
 from mill.model.entities import Plate
 from mill.model.units import Unit
-from mill.quality.toughness import charpy_set, charpy_specimen_width_mm
+from mill.quality.toughness import charpy_conforms, charpy_set, charpy_specimen_width_mm
 from mill.rng import Streams
 from mill.scenario import Scenario
 from mill.trace.schema import record
@@ -294,17 +295,16 @@ class Lab:
     def _charpy_sets(self, plate: Plate, lot_id: str) -> tuple[float, bool]:
         g = self.sc.grades[plate.order.grade]
         curve = plate.measured.curve
-        single_min = self.t.charpy_single_min_frac * g.charpy_min_j
+        frac = self.t.charpy_single_min_frac
         first = charpy_set(self.rng, curve, g.charpy_temp_c, 3, self.t.charpy_noise_frac)
-        ok = bool(first.mean() >= g.charpy_min_j and first.min() >= single_min)
+        ok = charpy_conforms(first, g.charpy_min_j, frac)
         self._write_set(plate, lot_id, first, ok, False)
         if ok or not self.t.retest:
             return float(first.mean()), ok
         second = charpy_set(self.rng, curve, g.charpy_temp_c, 3, self.t.charpy_noise_frac)
-        both = np.concatenate([first, second])
-        ok = bool(both.mean() >= g.charpy_min_j and second.min() >= single_min)
+        ok = charpy_conforms(first, g.charpy_min_j, frac, retest=second)
         self._write_set(plate, lot_id, second, ok, True)
-        return float(both.mean()), ok
+        return float(np.concatenate([first, second]).mean()), ok
 
     def _write_set(
         self, plate: Plate, lot_id: str, energies: np.ndarray, ok: bool, retest: bool

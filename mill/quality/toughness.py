@@ -60,6 +60,7 @@ __all__ = [
     "UPPER_SHELF_HARDNESS_EXPONENT",
     "WIDTH_C",
     "TransitionCurve",
+    "charpy_conforms",
     "charpy_energy_j",
     "charpy_set",
     "charpy_specimen_width_mm",
@@ -318,3 +319,31 @@ def charpy_specimen_width_mm(thickness_mm: float) -> float | None:
         if thickness_mm >= lowest:
             return width
     return None
+
+
+def charpy_conforms(
+    first: ArrayLike,
+    required_j: float,
+    single_fraction: float,
+    retest: ArrayLike | None = None,
+) -> bool:
+    """Whether a Charpy set (and its retest) meets a required average ``required_j``.
+
+    First set of three: the mean at least ``required_j``, at most one value below it, and none
+    below ``single_fraction``·``required_j`` (EN 10025-1 verification of impact properties and
+    ASTM A20/A20M: one individual value may be below the specified average, not below 70 % of
+    it [clause numbers not verified]). After a failed first set, a retest of three from the
+    same plate: the mean of the six at least ``required_j``, at most two of the six below it
+    and at most one below the single minimum (the EN 10021-style retest, as recalled:
+    Assumption [MEMORY – verify])."""
+    a = np.asarray(first, dtype=np.float64)
+    single = single_fraction * required_j
+    if retest is None:
+        below = int((a < required_j).sum())
+        return bool(a.mean() >= required_j and below <= 1 and a.min() >= single)
+    both = np.concatenate([a, np.asarray(retest, dtype=np.float64)])
+    return bool(
+        both.mean() >= required_j
+        and int((both < required_j).sum()) <= 2
+        and int((both < single).sum()) <= 1
+    )

@@ -15,6 +15,7 @@ from mill.quality.toughness import (
     UPPER_SHELF_CV,
     WIDTH_C,
     TransitionCurve,
+    charpy_conforms,
     charpy_energy_j,
     charpy_set,
     inclusion_t50_shift_c,
@@ -214,3 +215,21 @@ def test_energy_rises_with_test_temperature(t: float, dt: float) -> None:
 @given(st.floats(300.0, 600.0), st.floats(1.0, 100.0))
 def test_harder_plate_never_tougher(hbw: float, d: float) -> None:
     assert _nm(hbw + d).energy_j(-40.0) < _nm(hbw).energy_j(-40.0)
+
+
+def test_a_set_may_have_one_value_below_the_average_not_two() -> None:
+    """EN 10025-1 / ASTM A20: mean ≥ required, at most one value below it, none below 70 %.
+    27 J required: (40, 25, 25) has mean 30 J and every value ≥ 18.9 J, yet two below 27 J."""
+    assert charpy_conforms([30.0, 26.0, 31.0], 27.0, 0.70)
+    assert not charpy_conforms([40.0, 25.0, 25.0], 27.0, 0.70)
+    assert not charpy_conforms([45.0, 18.0, 40.0], 27.0, 0.70)  # one below 70 % (18.9 J)
+    assert not charpy_conforms([27.0, 26.0, 26.5], 27.0, 0.70)  # mean below
+
+
+def test_the_retest_judges_all_six() -> None:
+    """After a failed first set: the mean of six ≥ required, at most two of six below it,
+    at most one below 70 % of it."""
+    first = [40.0, 25.0, 25.0]
+    assert charpy_conforms(first, 27.0, 0.70, retest=[35.0, 33.0, 30.0])
+    assert not charpy_conforms(first, 27.0, 0.70, retest=[35.0, 33.0, 26.0])  # three below
+    assert not charpy_conforms([40.0, 18.0, 30.0], 27.0, 0.70, retest=[35.0, 18.5, 40.0])
