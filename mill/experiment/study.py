@@ -162,9 +162,11 @@ def _finished(p: Plan, runs_dir: Path, task: RunTask) -> RunOutcome | None:
 
 
 def _warmup(p: Plan, outcomes: list[RunOutcome]) -> dict[str, Any]:
-    """MSER-5 (White 1997) on the WIP series averaged over each point's successful runs; the
-    warning looks at the longest point, and the check says so when the runs are too short for
-    the statistic to mean anything."""
+    """MSER-5 (White 1997) on two series averaged over each point's successful runs: the WIP
+    and the tonnes released per hour. The WIP can fill to the release cap in a day while the
+    output still ramps up (plates wait for the first lab lots), so each point's truncation is
+    the later of the two; the warning looks at the longest point, and the check says so when
+    the runs are too short for the statistic to mean anything."""
 
     def truncation(series: list[list[float]]) -> tuple[float | None, bool]:
         series = [s for s in series if s]
@@ -178,16 +180,34 @@ def _warmup(p: Plan, outcomes: list[RunOutcome]) -> dict[str, Any]:
         return round(d * WIP_STEP_MIN / 1440.0, 3), trusted
 
     ok = [o for o in outcomes if o.status == "ok"]
-    per_point = {pt.id: truncation([o.wip_t for o in ok if o.point == pt.id]) for pt in p.points}
+    by_series: dict[str, dict[str, tuple[float | None, bool]]] = {
+        "wip_t": {pt.id: truncation([o.wip_t for o in ok if o.point == pt.id]) for pt in p.points},
+        "released_t_per_h": {
+            pt.id: truncation([o.released_t_per_h for o in ok if o.point == pt.id])
+            for pt in p.points
+        },
+    }
+    per_point: dict[str, tuple[float | None, bool]] = {}
+    for pt in p.points:
+        found = [
+            (d, t) for d, t in (series[pt.id] for series in by_series.values()) if d is not None
+        ]
+        per_point[pt.id] = (
+            (max(d for d, _ in found), all(t for _, t in found)) if found else (None, False)
+        )
     days = [d for d, _ in per_point.values() if d is not None]
     trusted = bool(per_point) and all(t for _, t in per_point.values())
     longest = max(days) if days else None
     warmup = min(sc.run.warmup_days for sc in p.scenarios.values())
     return {
-        "method": "MSER-5 (White 1997) on WIP tonnes sampled hourly, averaged over each "
-        "point's runs; the longest point counts",
+        "method": "MSER-5 (White 1997) on WIP tonnes and on tonnes released per hour, sampled "
+        "hourly and averaged over each point's runs; a point's truncation is the later of the "
+        "two, the longest point counts",
         "mser5_days": longest,
         "mser5_days_by_point": {k: d for k, (d, _) in per_point.items()},
+        "mser5_days_by_series": {
+            name: {k: d for k, (d, _) in points.items()} for name, points in by_series.items()
+        },
         "conclusive": trusted,
         "scenario_warmup_days": warmup,
         "warmup_shorter_than_mser5": trusted and longest is not None and warmup < longest,

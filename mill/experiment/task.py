@@ -70,6 +70,7 @@ class RunOutcome:
     traceback: str = ""
     kpis: dict[str, float] = field(default_factory=dict)
     wip_t: list[float] = field(default_factory=list)
+    released_t_per_h: list[float] = field(default_factory=list)
     checksums_sha256: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -96,9 +97,10 @@ def flatten(data: Any, prefix: str = "") -> dict[str, float]:
     return out
 
 
-def table_kpis(folder: Path) -> tuple[dict[str, float], list[float]]:
+def table_kpis(folder: Path) -> tuple[dict[str, float], list[float], list[float]]:
     """KPIs that ``summary.json`` does not hold, from the run's tables (released plates in
-    the KPI window), and the WIP series (tonnes in process, every ``WIP_STEP_MIN``):
+    the KPI window), and the two series of the warm-up check, every ``WIP_STEP_MIN``: the WIP
+    (tonnes in process) and the tonnes released in each step (prime and downgraded):
 
     - ``ut_rejects_pct``: released plates cut out and re-sized or downgraded on UT (reason
       RESIZED or UT-*), % of released plates;
@@ -119,8 +121,10 @@ def table_kpis(folder: Path) -> tuple[dict[str, float], list[float]]:
     for grade, g in rel.groupby(rel["grade_ordered"].astype(str)):
         out[f"charpy_true_j.{grade}"] = float(g["charpy_true_j"].mean())
         out[f"hardness_true_hbw.{grade}"] = float(g["hardness_true_hbw"].mean())
-    wip = wip_throughput(run, step_min=WIP_STEP_MIN)["wip_t"].to_numpy(dtype=float)
-    return out, [round(float(v), 3) for v in wip]
+    series = wip_throughput(run, step_min=WIP_STEP_MIN)
+    wip = series["wip_t"].to_numpy(dtype=float)
+    released = np.diff(series["released_t"].to_numpy(dtype=float))
+    return out, [round(float(v), 3) for v in wip], [round(float(v), 3) for v in released]
 
 
 def _check_worker(task: RunTask, sc: Scenario) -> None:
@@ -153,9 +157,10 @@ def run_task(task: RunTask, out: Path) -> RunOutcome:
     try:
         _check_worker(task, sc)
         result = run_scenario(sc, out, force=out.exists())
-        kpis, wip = table_kpis(out)
+        kpis, wip, released = table_kpis(out)
         outcome.kpis = {**flatten(result.summary), **kpis}
         outcome.wip_t = wip
+        outcome.released_t_per_h = released
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         outcome.checksums_sha256 = manifest["checksums_sha256"]
         if not result.invariants["ok"]:

@@ -138,6 +138,10 @@ def test_the_manifest_records_design_seeds_runs_and_the_warmup_check(study: Path
     warm = m["warmup"]
     assert warm["scenario_warmup_days"] == QUICK["run.warmup_days"]
     assert 0.0 <= warm["mser5_days"] <= QUICK["run.horizon_days"] / 2
+    series = warm["mser5_days_by_series"]
+    assert set(series) == {"wip_t", "released_t_per_h"}
+    for point, days in warm["mser5_days_by_point"].items():
+        assert days == max(series["wip_t"][point], series["released_t_per_h"][point])
 
 
 # ---- common random numbers -------------------------------------------------------------------
