@@ -6,7 +6,7 @@ name = "rare_earth"
 scenario = "../scenarios/baseline.toml"   # relative to this file
 replications = 10
 seed = 20261129                           # replication k's run seed derives from this and k
-set = { "run.horizon_days" = 16.0 }       # overrides for every run (optional)
+set = { "run.horizon_days" = 20.0, "run.warmup_days" = 6.0 }   # overrides for every run
 
 [[alternatives]]                          # optional: named sets of overrides
 name = "RE"
