@@ -93,7 +93,8 @@ def charpy_specimen(thickness_mm: float) -> dict[str, Any]:
             "size": f"10 × {width:g} × 55 mm" + (" (sub-size)" if width < 10 else ""),
             "subsize": width < 10,
             "energy_factor": width / 10.0,
-            "standard": "ISO 148-1; sub-size energy reduced in proportion (EN 10025-1/-2)",
+            "standard": "ISO 148-1"
+            + ("; sub-size energy reduced in proportion (EN 10025-1/-2)" if width < 10 else ""),
         }
     return {"width_mm": None, "size": "none (plate under 6 mm)", "subsize": False,
             "energy_factor": None, "standard": "no impact test under 6 mm"}  # fmt: skip

@@ -74,6 +74,9 @@ def test_charpy_specimen_size_and_requirements() -> None:
     assert sub["width_mm"] == 7.5 and sub["subsize"] and sub["energy_factor"] == 0.75
     assert charpy_specimen(6.0)["energy_factor"] == 0.5
     assert charpy_specimen(5.0)["width_mm"] is None
+    # the reduced-energy rule is named only where it applies
+    assert "sub-size" not in charpy_specimen(20.0)["standard"]
+    assert "sub-size energy reduced" in sub["standard"]
 
 
 def test_charpy_single_value_minimum_and_values_to_1_j(sim: Run) -> None:
