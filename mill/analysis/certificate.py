@@ -250,8 +250,8 @@ def _compliance(
     that fail, the requirements not tested and the heat-analysis deviations."""
     unit = "(EN 10204:2004, 3.1)"
     untested = charpy["not_verified"]
-    clean = not (outside or failed or untested)
-    complies = " and complies with its requirements" if clean else ""
+    all_met = not (outside or failed or untested)
+    complies = " and complies with its requirements" if all_met else ""
     if str(p["disposition"]) == "prime":
         text = (
             "We hereby certify that the product described above has been manufactured, "
@@ -282,7 +282,7 @@ def _compliance(
             + "): the product does not comply with the standard in this respect."
         )
     return {
-        "compliant": clean,
+        "compliant": all_met,
         "nonconforming_results": failed,
         "requirements_not_tested": untested,
         "statement": text,

@@ -72,8 +72,8 @@ def hardness_result(run: Run, plate: pd.Series, spec: dict[str, Any]) -> dict[st
     the plate's thickness and its centre minimum, and whether the value meets them."""
     test_plate = plate["hardness_test_plate"]
     source = str(test_plate) if isinstance(test_plate, str) else str(plate["plate_id"])
-    surf = tests_of(run, source, "hardness_surface")
-    core = tests_of(run, source, "hardness_centre")
+    surf = _lot_with(tests_of(run, source, "hardness_surface"), plate["hardness_meas_hbw"])
+    core = _lot_with(tests_of(run, source, "hardness_centre"), plate["hardness_centre_meas_hbw"])
     thick = float(plate["thickness_mm"]) > float(spec.get("thick_above_mm", math.inf))
     low, high = spec.get("surface_hbw_thick" if thick else "surface_hbw") or [None, None]
     value = clean(plate["hardness_meas_hbw"])
@@ -101,6 +101,21 @@ def hardness_result(run: Run, plate: pd.Series, spec: dict[str, Any]) -> dict[st
             "tests": _rows(core),
         }
     return out
+
+
+def _lot_with(rows: pd.DataFrame, value: Any) -> pd.DataFrame:
+    """The hardness tests whose result the plate carries, of those made on its test plate (one
+    lot, or also a re-tempered plate's own ``-RT`` test): the latest lot with a reading equal
+    to the plate's measured value, else the last lot."""
+    if rows.empty:
+        return rows
+    lots = list(dict.fromkeys(rows["lot_id"]))
+    if not pd.isna(value):
+        for lot in reversed(lots):
+            mine = rows[rows["lot_id"] == lot]
+            if ((mine["value"] - float(value)).abs() < 0.06).any():  # CSV rounds to 0.01
+                return mine
+    return rows[rows["lot_id"] == lots[-1]]
 
 
 def _thickness(run: Run, plate_id: str) -> float | None:

@@ -2,8 +2,9 @@
 
 The lineage is read from ``genealogy.csv`` (parent → child edges: cast, rolled, cut, recut,
 scrap, loss) and the entity tables; the process parameters each entity received come from
-``heats.csv``, ``slabs.csv`` and ``plates.csv``. The inspection shift of a plate is the 8 h shift
-(A 06–14, B 14–22, C 22–06 wall clock, from ``[run].start``) of its ultrasonic-test visit.
+``heats.csv``, ``slabs.csv`` and ``plates.csv``. The inspection shift of a plate is the calendar
+shift (``[calendar.shifts]``, default A 06–14, B 14–22, C 22–06 wall clock, from
+``[run].start``) of its ultrasonic-test visit.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Any
 
 from mill.quality.chemistry import GBT24186_TABLE3, cev_limit, impact_quality
 from mill.quality.toughness import charpy_specimen_width_mm
+from mill.scenario.quality import Testing
 
 __all__ = [
     "CHEMISTRY_DECIMALS",
@@ -49,7 +50,9 @@ _TABLE_2: dict[str, dict[str, float]] = {
 _B_WINDOW = (0.0005, 0.006)
 _ALS_MIN = 0.010
 
-SINGLE_VALUE_FRACTION = 0.70
+#: The single-value fraction of a Charpy requirement when the run folder's scenario has none:
+#: the scenario's own default (``quality.testing.charpy_single_min_frac``).
+SINGLE_VALUE_FRACTION: float = Testing.model_fields["charpy_single_min_frac"].default
 
 #: The standards a receiving inspector checks the plate against besides the product standard.
 TOLERANCES: dict[str, str] = {

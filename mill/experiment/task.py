@@ -5,8 +5,9 @@ worker process or on a Dask worker, and makes the same bytes in each (the seed i
 nothing is taken from the worker's state).
 
 Besides the run folder, each replication leaves ``kpis.json``: every scalar KPI of its
-``summary.json`` (dotted paths), the table KPIs below, and its WIP series for the warm-up
-check, so that ``--keep summary`` can drop the tables and the experiment still has all it needs.
+``summary.json`` (dotted paths), the table KPIs below, and the two series of the warm-up check
+(WIP and tonnes released per step), so that ``--keep summary`` can drop the tables and the
+experiment still has all it needs.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ TABLES_READ = ("plates", "genealogy")
 KEPT_WITH_SUMMARY = ("manifest.json", "summary.json", KPI_FILE)
 """What ``--keep summary`` leaves of a run folder."""
 WIP_STEP_MIN = 60.0
-"""Sampling step of the WIP series used by the MSER-5 warm-up check."""
+"""Sampling step of the two series (WIP, tonnes released) used by the MSER-5 warm-up check."""
 
 Status = Literal["ok", "failed", "invariant_violated"]
 

@@ -43,7 +43,7 @@ Assumptions (labelled):
   ≈ 0.3–0.5 near 1200 °C [MEMORY – verify]). 0.43, inside that range, is the value at which a
   well-treated heat (RE/S ≈ 1.3, m ≈ 0.79) gains +20 % upper shelf over an untreated one at
   the baseline's median reduction R = 12.5 with the oxides counted (the top of domain.md
-  §3.6's +13…+20 %, the effect the heat-level model had): ν = 0.3 gives +13 %, ν = 0.5 +23 %.
+  §3.6's +13…+20 %, the effect the heat-level model had): ν = 0.3 gives +13 %, ν = 0.5 +24 %.
 * The RE-modified share m (rare_earth.modification_fraction) of the sulphur volume is
   globular, with the same volume per unit sulphur as MnS (RE oxysulphide is denser but
   heavier; the difference is not modelled).
@@ -53,9 +53,11 @@ Assumptions (labelled):
   alumina that TOTAL_OXYGEN_PCT = 0.0020 % (20 ppm, Assumption for Al-killed, vacuum-degassed
   plate steel) makes: by stoichiometry Al₂O₃ holds 47.1 % O, ρ ≈ 3.95 g/cm³, so
   0.01·7.85/(0.471·3.95) = 0.042 per wt % O → 8.4e-5. This keeps a very-low-sulphur heat
-  from an unbounded shelf (the Hahn–Rosenfield law has no matrix limit); f_eff is further
-  floored at CLEAN_STEEL_FV = 1e-5, the volume fraction of very clean bearing steel (da Costa e
-  Silva, JMRT 8 (2019) 2408). The carbides of tempered martensite are not counted.
+  from an unbounded shelf (the Hahn–Rosenfield law has no matrix limit). CLEAN_STEEL_FV =
+  1e-5, the volume fraction of very clean bearing steel (da Costa e Silva, JMRT 8 (2019)
+  2408), stays as a guard for a caller's own volume fraction (inclusion_spacing_ratio); with
+  the oxides counted, a plate's f_eff never reaches it. The carbides of tempered martensite
+  are not counted.
 * The shelf is normalised at REFERENCE_FV_EFF, the aim chemistry of the NM grades (S 0.003 %,
   Mn 1.25 %) with every sulphide globular, plus the oxides; toughness.BASE_UPPER_J is
   calibrated there.

@@ -233,6 +233,7 @@ def transition_curve(
     hardness_hbw: float,
     temper_temp_c: float | None,
     upper_shelf_factor: float = 1.0,
+    *,
     base_t50_c: float = BASE_T50_C,
     base_hardness_hbw: float = 400.0,
     base_upper_j: float = BASE_UPPER_J,

@@ -87,6 +87,9 @@ class Calendar(Section):
         names = [s.name for s in self.shifts]
         if len(set(names)) != len(names):
             raise ValueError("shifts: two shifts with the same name")
+        starts = [s.start for s in self.shifts]
+        if len(set(starts)) != len(starts):
+            raise ValueError("shifts: two shifts start at the same time")
         for i, stop in enumerate(self.stops):
             if stop.shift not in names:
                 raise ValueError(f"stops.{i}.shift: no shift named {stop.shift!r}")

@@ -310,7 +310,15 @@ TESTS: tuple[Column, ...] = (
     ),
     _c("position", "", "string", "specimen position"),
     _c("temp_c", "°C", "float", "test temperature (Charpy)", 1),
-    _c("value", "", "float", "measured value (HBW, J, mm/m)", 2),
+    _c(
+        "value",
+        "",
+        "float",
+        "measured value (HBW, J, mm/m); a Charpy value is the full-size (10 mm) energy, also "
+        "for a sub-size lot (lot id ending -W7.5 or -W5), whose certificate prints it and the "
+        "requirement scaled by the specimen width",
+        2,
+    ),
     _c("unit", "", "category", "unit of value and spec"),
     _c("true_value", "", "float", "the true value behind the measurement", 2),
     _c("spec_low", "", "float", "lower specification limit (same unit as value)", 2),

@@ -10,11 +10,13 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from synthetic_run import C
 
 from mill.analysis import Run, certificate_data, write_certificate
 from mill.analysis.certificate_html import certificate_html, number
+from mill.analysis.certificate_tests import _lot_with
 from mill.analysis.specification import charpy_specimen, chemistry_limits, impact_quality
 
 
@@ -149,3 +151,14 @@ def test_a_downgraded_plate_gets_its_certificate_as_released(syn: Run, tmp_path:
     assert f"released as {plate['grade_released']}" in statement
     assert "in accordance with the order and complies" not in statement
     assert "Downgraded material" in html_path.read_text(encoding="utf-8")
+
+
+def test_the_hardness_shown_is_the_lot_the_plate_carries() -> None:
+    """A test plate re-tempered after its lot test has two lots of readings: a plate of the
+    original lot shows that lot's reading and id, the re-tempered plate its own ``-RT`` one."""
+    rows = pd.DataFrame(
+        {"lot_id": ["H1-20-H1", "H1-20-H1-RT"], "value": [421.0, 398.0], "test_id": ["a", "b"]}
+    )
+    assert list(_lot_with(rows, 421.0)["lot_id"]) == ["H1-20-H1"]
+    assert list(_lot_with(rows, 398.0)["lot_id"]) == ["H1-20-H1-RT"]
+    assert list(_lot_with(rows, float("nan"))["lot_id"]) == ["H1-20-H1-RT"]

@@ -50,7 +50,7 @@ def test_an_output_ramp_with_a_flat_wip_is_flagged() -> None:
 def test_a_long_enough_warmup_passes() -> None:
     """The same runs with a 6-day warm-up: the check passes."""
     w = _warmup(_plan(6.0), _outcomes(ramp_hours=96))
-    assert not w["warmup_shorter_than_mser5"]
+    assert w["conclusive"] and not w["warmup_shorter_than_mser5"]
 
 
 def test_runs_from_before_the_second_series_still_get_a_verdict() -> None:
@@ -62,4 +62,4 @@ def test_runs_from_before_the_second_series_still_get_a_verdict() -> None:
     w = _warmup(_plan(2.0), runs)
     assert w["mser5_days_by_series"]["released_t_per_h"]["p01"] is None
     assert w["mser5_days_by_point"]["p01"] == w["mser5_days_by_series"]["wip_t"]["p01"]
-    assert not w["warmup_shorter_than_mser5"]
+    assert w["conclusive"] and not w["warmup_shorter_than_mser5"]

@@ -114,7 +114,9 @@ def test_the_baseline_plate_mill_is_available_within_the_band(tmp_path: Path) ->
          "calendar.stops.0.hours"),
         ({"shifts": [{"name": "A", "start": "25:00"}]}, "calendar.shifts.0.start"),
         ({"shifts": [{"name": "A", "start": "06:00"}, {"name": "A", "start": "18:00"}]},
-         "calendar: shifts: two shifts"),
+         "calendar: shifts: two shifts with the same name"),
+        ({"shifts": [{"name": "A", "start": "06:00"}, {"name": "B", "start": "06:00"}]},
+         "calendar: shifts: two shifts start at the same time"),
     ],
 )  # fmt: skip
 def test_a_bad_calendar_is_refused_naming_its_field(edit: dict, message: str) -> None:
