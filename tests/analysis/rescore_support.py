@@ -13,5 +13,5 @@ from mill.scenario import load_scenario
 def four_day_run(folder: Path) -> Path:
     """scenarios/baseline.toml for 4 days (2-day warm-up) into ``folder``/b4."""
     out = folder / "b4"
-    run_scenario(load_scenario(BASELINE, ["run.horizon_days=4"]), out)
+    run_scenario(load_scenario(BASELINE, ["run.horizon_days=4", "run.warmup_days=2"]), out)
     return out
