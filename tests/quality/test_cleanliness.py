@@ -134,3 +134,20 @@ def test_a_sulphur_free_plate_keeps_its_oxides() -> None:
     top = (REFERENCE_FV_EFF / OXIDE_VOLUME_FRACTION) ** (1.0 / 3.0)
     assert upper_shelf_inclusion_factor(0.0001, 1.25, 0.0, 30.0) == pytest.approx(top)
     assert top < 1.4
+
+
+def test_a_callers_relative_plasticity_is_used() -> None:
+    """ν = 1 (MnS deforming with the steel) elongates the stringers R times: the effective
+    volume fraction and the shelf follow the ν the caller gives, not the default."""
+    f_s = sulphide_volume_fraction(0.003, 1.25)
+    co = effective_volume_fraction(0.003, 1.25, 0.0, 12.5, relative_plasticity=1.0)
+    assert co == pytest.approx(f_s * 12.5 + OXIDE_VOLUME_FRACTION)
+    assert upper_shelf_inclusion_factor(0.003, 1.25, 0.0, 12.5, relative_plasticity=1.0) == (
+        pytest.approx((co / REFERENCE_FV_EFF) ** (-1.0 / 3.0))
+    )
+
+
+def test_the_re_excess_is_clamped_to_full() -> None:
+    """Excess beyond full clustering adds no more volume (x is a degree, 0..1)."""
+    full = effective_volume_fraction(0.003, 1.25, 1.0, 12.5, re_excess=1.0)
+    assert effective_volume_fraction(0.003, 1.25, 1.0, 12.5, re_excess=1.7) == full
