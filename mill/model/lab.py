@@ -54,7 +54,6 @@ class Lot:
     value: float = 0.0
     centre: float = float("nan")
     passed: bool = True
-    members: int = 0
 
 
 def thickness_group(t_mm: float) -> int:
@@ -210,7 +209,6 @@ class Lab:
             lot = Lot(f"{heat_id}-{plate.thickness_mm:g}-H{n}")
             self.hardness_lots[key] = lot
         lot.mass_t += plate.mass_t
-        lot.members += 1
         if not lot.test_plate:
             lot.test_plate = plate.plate_id
             lot.ready = self.env.event()
@@ -270,7 +268,6 @@ class Lab:
             lot = Lot(f"{heat_id}-KV{suffix}")
             if not self.t.charpy_per_plate:
                 self.charpy_lots[key] = lot
-        lot.members += 1
         if not lot.test_plate:
             lot.test_plate = plate.plate_id
             lot.ready = self.env.event()
