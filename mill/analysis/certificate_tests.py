@@ -24,6 +24,7 @@ the required average, at most one value below it and none below ``charpy_single_
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -103,19 +104,26 @@ def hardness_result(run: Run, plate: pd.Series, spec: dict[str, Any]) -> dict[st
     return out
 
 
-def _lot_with(rows: pd.DataFrame, value: Any) -> pd.DataFrame:
-    """The hardness tests whose result the plate carries, of those made on its test plate (one
-    lot, or also a re-tempered plate's own ``-RT`` test): the latest lot with a reading equal
-    to the plate's measured value, else the last lot."""
+def _carried_lot(
+    rows: pd.DataFrame, value: Any, matches: Callable[[pd.Series, float], bool]
+) -> pd.DataFrame:
+    """The tests whose result the plate carries, of those made on its test plate (one lot, or
+    also a re-tempered plate's own ``-RT`` test): the latest lot whose values ``matches`` the
+    plate's recorded value, else the last lot (the CSV rounds values to 0.01)."""
     if rows.empty:
         return rows
     lots = list(dict.fromkeys(rows["lot_id"]))
     if not pd.isna(value):
         for lot in reversed(lots):
             mine = rows[rows["lot_id"] == lot]
-            if ((mine["value"] - float(value)).abs() < 0.06).any():  # CSV rounds to 0.01
+            if matches(mine["value"], float(value)):
                 return mine
     return rows[rows["lot_id"] == lots[-1]]
+
+
+def _lot_with(rows: pd.DataFrame, value: Any) -> pd.DataFrame:
+    """Hardness: the lot with a reading equal to the plate's measured value."""
+    return _carried_lot(rows, value, lambda v, x: bool(((v - x).abs() < 0.06).any()))
 
 
 def _thickness(run: Run, plate_id: str) -> float | None:
@@ -128,16 +136,8 @@ def _thickness(run: Run, plate_id: str) -> float | None:
 
 
 def _standing(sets: pd.DataFrame, average: Any) -> pd.DataFrame:
-    """The Charpy sets whose result the plate carries, of those made on its test plate (one
-    lot, or also a re-tempered plate's own ``-RT`` test): the lot whose mean is the plate's
-    average, else the last one."""
-    lots = list(dict.fromkeys(sets["lot_id"]))
-    if not pd.isna(average):
-        for lot in reversed(lots):
-            mean = float(sets.loc[sets["lot_id"] == lot, "value"].mean())
-            if abs(mean - float(average)) < 0.06:  # the CSV rounds values to 0.01 J
-                return sets[sets["lot_id"] == lot]
-    return sets[sets["lot_id"] == lots[-1]]
+    """Charpy: the lot whose mean is the plate's average."""
+    return _carried_lot(sets, average, lambda v, x: abs(float(v.mean()) - x) < 0.06)
 
 
 def _meets(values: pd.Series, retest: pd.Series, average: float, fraction: float) -> bool:

@@ -181,11 +181,10 @@ def _warmup(p: Plan, outcomes: list[RunOutcome]) -> dict[str, Any]:
 
     ok = [o for o in outcomes if o.status == "ok"]
     by_series: dict[str, dict[str, tuple[float | None, bool]]] = {
-        "wip_t": {pt.id: truncation([o.wip_t for o in ok if o.point == pt.id]) for pt in p.points},
-        "released_t_per_h": {
-            pt.id: truncation([o.released_t_per_h for o in ok if o.point == pt.id])
-            for pt in p.points
-        },
+        name: {
+            pt.id: truncation([getattr(o, name) for o in ok if o.point == pt.id]) for pt in p.points
+        }
+        for name in ("wip_t", "released_t_per_h")
     }
     per_point: dict[str, tuple[float | None, bool]] = {}
     for pt in p.points:
