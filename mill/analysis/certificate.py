@@ -112,13 +112,14 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
     grade = str(p["grade_released"])
     spec = r.grade_spec(grade)  # every requirement stated is the released grade's
     hardness, charpy = hardness_result(r, p, spec), charpy_result(r, p, grade, spec)
-    if not hardness["surface"]["tests"] or not charpy["individual_j"]:
+    if not hardness["surface"]["tests"] or (charpy["applicable"] and not charpy["individual_j"]):
         what = "surface hardness" if not hardness["surface"]["tests"] else "Charpy"
         raise AnalysisError(
             f"plate {plate_id}: tests.csv holds no {what} test that stands for it; a 3.1 "
             "certificate states test results, so none is issued (is the run folder damaged?)"
         )
-    quality = impact_quality(spec.get("charpy_temp_c"))
+    # no impact quality is claimed for plate no impact test applies to (under 6 mm)
+    quality = impact_quality(spec.get("charpy_temp_c")) if charpy["applicable"] else None
     chemistry = _chemistry(h, grade, quality, float(p["thickness_mm"]))
     flatness = _flatness(flat)
     return {
@@ -275,6 +276,8 @@ def _compliance(
             + "; ".join(untested)
             + ". This certificate does not state compliance with it."
         )
+    if not charpy["applicable"]:
+        text += f" {charpy['not_required'][0].upper()}{charpy['not_required'][1:]}."
     if outside:
         text += (
             " The heat analysis is outside the GB/T 24186 limits stated above ("

@@ -113,6 +113,11 @@ def _hardness(hard: dict[str, Any], grade: str) -> list[tuple[str, str]]:
 
 def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
     spec = kv["specimen"]
+    if not kv.get("applicable", True):  # plate under 6 mm: no specimen, no test
+        return [
+            ("Specimen", f"{number(spec['size'])}; {number(spec['standard'])}"),
+            ("Result", "not required: " + html.escape(kv["not_required"])),
+        ]
     single_min = kv["spec_min_single_j"]
     sets: dict[bool, list[str]] = {False: [], True: []}
     flags = kv["retest"] or [False] * len(kv["individual_j"])

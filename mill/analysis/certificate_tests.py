@@ -150,11 +150,44 @@ def _meets(values: pd.Series, retest: pd.Series, average: float, fraction: float
     )
 
 
+def _not_impact_tested(plate: pd.Series, grade: str) -> dict[str, Any]:
+    """The impact section of a plate under 6 mm: no specimen can be cut, so no impact test
+    applies (``mill.quality.disposition.limits``) and there is nothing to meet."""
+    t = float(plate["thickness_mm"])
+    return {
+        "method": "Charpy V-notch, ISO 148-1",
+        "applicable": False,
+        "not_required": (
+            f"no impact test applies to {t:g} mm plate: no Charpy V specimen can be cut under "
+            "6 mm (ISO 148-1 sub-size specimens go down to 5 mm width)"
+        ),
+        "position": None,
+        "temperature_c": None,
+        "specimen": {**charpy_specimen(t), "from_thickness_mm": None},
+        "energy_basis": None,
+        "average_j": None,
+        "individual_j": [],
+        "retest": [],
+        "lot_id": None,
+        "test_plate": None,
+        "grade": grade,
+        "spec_temperature_c": None,
+        "spec_min_average_j": None,
+        "spec_min_single_j": None,
+        "single_value_rule": None,
+        "requirement_verified": True,
+        "not_verified": [],
+        "conforms": None,
+    }
+
+
 def charpy_result(run: Run, plate: pd.Series, grade: str, spec: dict[str, Any]) -> dict[str, Any]:
     """The Charpy set(s) that stand for the plate (its lot's test plate, ``charpy_test_plate``:
     the lot whose result it carries, first set and any retest), with ``grade``'s requirement
     at its temperature for the specimen size, whether the test covers that requirement and,
     where it does, whether the values meet it."""
+    if charpy_specimen(float(plate["thickness_mm"]))["width_mm"] is None:
+        return _not_impact_tested(plate, grade)
     ref = plate.get("charpy_test_plate")
     rows: pd.DataFrame | None = None
     if isinstance(ref, str) and ref:
@@ -199,6 +232,8 @@ def charpy_result(run: Run, plate: pd.Series, grade: str, spec: dict[str, Any]) 
     )
     return {
         "method": "Charpy V-notch, ISO 148-1",
+        "applicable": True,
+        "not_required": None,
         "position": clean(rows["position"].iloc[0]) if rows is not None else None,
         "temperature_c": temp_tested,
         "specimen": {**specimen, "from_thickness_mm": tested_t},

@@ -65,15 +65,16 @@ def thickness_group(t_mm: float) -> int:
 
 
 def charpy_lot_key(t_mm: float) -> tuple[int, float]:
-    """(thickness group, specimen width in mm, 0 under 6 mm) of a plate of ``t_mm``: plates of
-    one heat share a Charpy lot only when both are equal."""
+    """(thickness group, specimen width in mm) of a plate of ``t_mm``: plates of one heat share
+    a Charpy lot only when both are equal (width 0 under 6 mm, where no plate is tested)."""
     width = charpy_specimen_width_mm(t_mm)
     return thickness_group(t_mm), 0.0 if width is None else width
 
 
 def charpy_lot_suffix(t_mm: float) -> str:
     """The Charpy lot id's suffix after ``HEAT-KV``: ``G1`` for a full-size group,
-    ``G0-W7.5`` (specimen width) for a sub-size one, ``G0-W0`` under 6 mm."""
+    ``G0-W7.5`` (specimen width) for a sub-size one (``G0-W0`` under 6 mm names no lot: no
+    plate there is tested)."""
     group, width = charpy_lot_key(t_mm)
     return f"G{group}" if width == 10.0 else f"G{group}-W{width:g}"
 
@@ -254,7 +255,16 @@ class Lab:
 
     # ---- Charpy ------------------------------------------------------------------------
     def charpy(self, plate: Plate) -> simpy.events.ProcessGenerator:
-        """Give ``plate`` its Charpy result (per heat, thickness group and specimen width)."""
+        """Give ``plate`` its Charpy result (per heat, thickness group and specimen width).
+
+        A plate under 6 mm gives no specimen (``charpy_specimen_width_mm``): it is not impact
+        tested and carries no result (no set, no test plate, ``kv_pass`` None), as its
+        certificate says; the grade's impact requirement does not apply to it
+        (``mill.quality.disposition.limits``)."""
+        if charpy_specimen_width_mm(plate.thickness_mm) is None:
+            m = plate.measured
+            m.kv_avg, m.kv_pass, m.kv_ref = float("nan"), None, ""
+            return
         heat_id = plate.mother.slab.heat.heat_id
         group, width = charpy_lot_key(plate.thickness_mm)
         key = (heat_id, -1, 0.0) if self.t.charpy_per_plate else (heat_id, group, width)

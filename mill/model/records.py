@@ -183,7 +183,9 @@ class Records:
                 charpy_true_j=truth.kv_true,
                 charpy_meas_avg_j=me.kv_avg,
                 charpy_test_plate=me.kv_ref,
-                charpy_test_temp_c=self.sc.grades[order.grade].charpy_temp_c,
+                charpy_test_temp_c=self.sc.grades[order.grade].charpy_temp_c
+                if me.kv_ref
+                else math.nan,
                 defects_true=len(p.defects),
                 defects_detected=sum(
                     1 for d in p.defects if d.defect_id in det and det[d.defect_id][2]

@@ -24,6 +24,7 @@ from typing import Protocol
 from mill.quality.acceptance import UT_MIN_THICKNESS_MM, is_surface_defect, meets_ut, ut_classes
 from mill.quality.defects import is_internal
 from mill.quality.detection import Indication
+from mill.quality.toughness import charpy_specimen_width_mm
 from mill.scenario import Scenario
 
 TERMINAL_ACTIONS: tuple[str, ...] = ("release", "downgrade", "scrap")
@@ -77,15 +78,18 @@ class Limits:
 
 
 def limits(sc: Scenario, grade: str, thickness_mm: float) -> Limits:
-    """The limits a plate of ``grade`` and ``thickness_mm`` is judged by under ``sc``."""
+    """The limits a plate of ``grade`` and ``thickness_mm`` is judged by under ``sc``. Under
+    6 mm no Charpy specimen can be cut (``charpy_specimen_width_mm``) and the impact
+    requirement does not apply: its minimum is 0 J."""
     g = sc.grades[grade]
     lo, hi = g.hbw_window(thickness_mm)
     q = sc.quality
+    impact_tested = charpy_specimen_width_mm(thickness_mm) is not None
     return Limits(
         hbw_lo=lo,
         hbw_hi=hi,
         centre_min_hbw=g.centre_min_hbw,
-        charpy_min_j=g.charpy_min_j,
+        charpy_min_j=g.charpy_min_j if impact_tested else 0.0,
         flatness_tol_mm_per_m=q.testing.flatness_tolerance_mm_per_m,
         scale_max_mm2=q.visual.scale_imperfection_max_mm2,
     )
