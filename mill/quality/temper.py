@@ -18,12 +18,13 @@ with σ(z) = 1/(1 + e^(−z)).
 * HV_M: Maynier martensite hardness (127 + 949C + 27Si + 11Mn + 8Ni + 16Cr + 21·log10 Vr;
   Maynier, Jungmann & Dollet, "Hardenability Concepts with Applications to Steel", AIME 1978,
   p. 518) at REFERENCE_QUENCH_RATE_C_PER_S; 949 HV per % C is its carbon coefficient.
-* T₁: the one-hour tempering temperature (K) equivalent to the temper, through the steel's own
-  Hollomon–Jaffe parameter. Every term is a function of T₁, as in Grange, Hribal & Porter, who
-  tabulate the carbon base hardness and each alloy increment by the temperature of a one-hour
-  temper and reduce other times to it by the tempering parameter (abstract; reference/models.md
-  §1a). So two steels tempered one hour at the same temperature differ only through their
-  chemistry terms, and the carbon-free softening D does not depend on carbon.
+* T₁: the one-hour tempering temperature (K) equivalent to the temper. Grange, Hribal &
+  Porter's carbon base and alloy increments are for one-hour tempers at given temperatures
+  (abstract; reference/models.md §1a), so every term here is a function of T₁; another time is
+  reduced to T₁ by the steel's own Hollomon–Jaffe parameter (for a given steel, equal P gives
+  equal hardness: Hollomon & Jaffe 1945). So two steels tempered one hour at the same
+  temperature differ only through their chemistry terms, and the carbon-free softening D does
+  not depend on carbon.
 * s_C: the carbon coefficient (HV per wt % C) of Maynier et al.'s tempered-martensite
   regression, HV = −74 − 434C − … + (1000/Pa)·(260 + 616C + …), with their parameter Pa (K)
   evaluated as T₁ (Pa = T for a 1 h temper). Source seen:
