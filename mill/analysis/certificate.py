@@ -119,7 +119,7 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
             "certificate states test results, so none is issued (is the run folder damaged?)"
         )
     # no impact quality is claimed for plate no impact test applies to (under 6 mm)
-    quality = impact_quality(spec.get("charpy_temp_c")) if charpy["applicable"] else None
+    quality = impact_quality(spec.get("charpy_temp_c")) if charpy["applicable"] else ""
     chemistry = _chemistry(h, grade, quality, float(p["thickness_mm"]))
     flatness = _flatness(flat)
     return {

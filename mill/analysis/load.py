@@ -65,7 +65,7 @@ _KNOWN: dict[str, tuple[str, ...]] = {
     "stop": ("breakdown", "roll_change", "maintenance", "off_shift"),
     "stop_type": ("planned", "unplanned"),
     "relation": ("cast", "rolled", "cut", "recut", "scrap", "loss"),
-    "call": ("reject", "accept", "dismissed", "missed", "removed"),
+    "call": ("reject", "accept", "dismissed", "missed", "removed", "scrapped", "wip"),
     "detected_by": ("ut", "manual_ut", "visual", "hardness", "flatness", "none"),
     "zone": ("body", "edge", "scrap"),
     "entity_kind": ("heat", "slab", "mother", "plate"),

@@ -53,6 +53,7 @@ from mill.quality.disposition import Decision, Finding, Reading, TrueState
 from mill.scenario import Scenario, dump_scenario, scenario_hash
 from mill.trace.dictionary import RESCORE_PLATES
 from mill.trace.folder import OutputExistsError, RunFolder
+from mill.trace.run_tables import CHEMISTRY_ELEMENTS
 
 __all__ = [
     "REFUSED",
@@ -244,6 +245,12 @@ class _Judge:
     def __init__(self, run: Run, old: Scenario, new: Scenario) -> None:
         self.old, self.new = old, new
         self.rec = _Record.of(run)
+        heats = run.heats.set_index("heat_id")
+        # each heat's chemistry as the plant had it (wt %), for the grade a downgrade goes to
+        self.chem = {
+            str(h): {el: float(row[f"{el.lower()}_pct"]) for el in CHEMISTRY_ELEMENTS}
+            for h, row in heats.iterrows()
+        }
         self.changed, self.renamed = _changed_conditions(old, new)
         self.scale = (
             old.quality.visual.scale_imperfection_max_mm2,
@@ -259,7 +266,13 @@ class _Judge:
 
     def _outcome(self, sc: Scenario, d: Decision, p: Any) -> tuple[str, str, str]:
         disp, grade = rules_of.outcome(
-            sc, d, str(p.grade_ordered), float(p.thickness_mm), float(p.hardness_meas_hbw)
+            sc,
+            d,
+            str(p.grade_ordered),
+            float(p.thickness_mm),
+            float(p.hardness_meas_hbw),
+            float(p.hardness_centre_meas_hbw),
+            self.chem.get(str(p.heat_id)),
         )
         return disp, d.reason, grade
 

@@ -49,7 +49,8 @@ def defect_table(run: RunLike, window: bool = True) -> pd.DataFrame:
     """``defects.csv`` with its carrier's context: ``carrier_kind``, ``carrier_min`` (plate
     disposed or scrap piece cut), ``disposition`` and ``grade`` of the carrying plate,
     ``in_window``, and ``detection``: the detecting inspection, ``scrap`` for a defect that
-    left with a scrap piece uninspected, ``missed`` for one inspection did not find."""
+    left with a scrap piece uninspected, ``wip`` for one on a plate still in process at the
+    run's end (not yet judged), ``missed`` for one inspection did not find."""
     run = as_run(run)
     d = run.defects.copy()
     plates = run.plates.set_index("plate_id")
@@ -57,14 +58,21 @@ def defect_table(run: RunLike, window: bool = True) -> pd.DataFrame:
     d["carrier_kind"] = d["entity_id"].map(lambda e: entity_kind(str(e)))
     t_plate = d["entity_id"].map(plates["done_min"])
     t_scrap = d["entity_id"].map(scrap_time)
-    d["carrier_min"] = t_plate.astype("float64").fillna(t_scrap.astype("float64"))
+    wip = d["call"].astype("str").eq("wip")
+    # a plate still in process has not been disposed: no carrier time (its id is also a
+    # genealogy child, cut earlier, which must not stand for a disposal)
+    d["carrier_min"] = t_plate.astype("float64").fillna(t_scrap.astype("float64")).mask(wip)
     d["disposition"] = d["entity_id"].map(plates["disposition"].astype("str"))
     d["grade"] = d["entity_id"].map(plates["grade_ordered"].astype("str"))
     lo, hi = run.window
     d["in_window"] = d["carrier_min"].between(lo, hi)
     by = d["detected_by"].astype("str")
     scrap = d["zone"].astype("str").eq("scrap") & ~d["detected"].astype(bool)
-    d["detection"] = np.where(d["detected"].astype(bool), by, np.where(scrap, "scrap", "missed"))
+    d["detection"] = np.where(
+        wip,
+        "wip",
+        np.where(d["detected"].astype(bool), by, np.where(scrap, "scrap", "missed")),
+    )
     if window:
         d = d[d["in_window"]]
     return d.reset_index(drop=True)

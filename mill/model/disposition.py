@@ -7,6 +7,8 @@ until the plate is released, downgraded or scrapped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import simpy
 
 from mill.model.entities import Plate
@@ -47,10 +49,22 @@ def truly_nonconforming(plant: Plant, plate: Plate) -> bool:
     return rules_of.truly_nonconforming(true_state(plate), plate_limits(plant, plate))
 
 
+def heat_chemistry(plate: Plate) -> Mapping[str, float] | None:
+    """The chemistry of the plate's heat (None for a stand-in plate with no mother plate)."""
+    mother = plate.mother
+    return None if mother is None else mother.slab.heat.chemistry
+
+
 def downgrade_grade(plant: Plant, plate: Plate) -> str:
-    """The grade a downgraded plate is sold as (``mill.quality.disposition.downgrade_grade``)."""
+    """The grade a plate downgraded for its hardness is sold as
+    (``mill.quality.disposition.downgrade_grade``)."""
     return rules_of.downgrade_grade(
-        plant.sc, plate.order.grade, plate.thickness_mm, plate.measured.hbw
+        plant.sc,
+        plate.order.grade,
+        plate.thickness_mm,
+        plate.measured.hbw,
+        plate.measured.hbw_centre,
+        heat_chemistry(plate),
     )
 
 
@@ -67,7 +81,13 @@ def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
         )
         if not d.is_rework:
             disposition, grade = rules_of.outcome(
-                plant.sc, d, plate.order.grade, plate.thickness_mm, plate.measured.hbw
+                plant.sc,
+                d,
+                plate.order.grade,
+                plate.thickness_mm,
+                plate.measured.hbw,
+                plate.measured.hbw_centre,
+                heat_chemistry(plate),
             )
             _dispose(plant, plate, disposition, d.reason, grade)
             return

@@ -296,4 +296,9 @@ class Ledger:
                 self.records.slab(entity, None)
             elif isinstance(entity, Plate) and key == entity.plate_id:
                 self.records.plate(entity, nonconforming(entity))
-                self.edge_check.plate(entity.plate_id, entity.mother.slab.heat.heat_id)
+                # its defects too, called "wip" (no call made yet), so that every count
+                # plates.csv gives it has its rows in defects.csv
+                heat_id = entity.mother.slab.heat.heat_id
+                self.records.defects(entity.plate_id, heat_id, entity.defects, entity, "wip")
+                self.records.false_calls(entity, "wip")
+                self.edge_check.plate(entity.plate_id, heat_id)

@@ -236,7 +236,7 @@ class Records:
             if call_override:
                 call = call_override
             elif detected:
-                call = "accept" if plate is not None and plate.disposition == "prime" else "reject"
+                call = _found_call(plate)
             else:
                 call = "missed" if plate is not None else "scrapped"
                 if plate is not None and self.miss_reason is not None:
@@ -265,8 +265,11 @@ class Records:
                 )
             )
 
-    def false_calls(self, plate: Plate) -> None:
-        """UT indications with no defect behind them (confirmed or dismissed)."""
+    def false_calls(self, plate: Plate, call_override: str = "") -> None:
+        """UT indications with no defect behind them: one dismissed at the manual re-check is
+        called ``dismissed``; one upheld gets the call a found true defect gets on the same
+        plate (``_found_call``), so both tables tell one story. No true size is written: there
+        is no defect; the indication's size is the measured area."""
         w = self.f["defects"]
         heat_id = plate.mother.slab.heat.heat_id
         k = 0
@@ -286,16 +289,22 @@ class Records:
                     x_mm=ind.x_mm,
                     y_mm=ind.y_mm,
                     z_frac=ind.z_frac,
-                    length_mm=ind.length_mm,
-                    width_mm=ind.width_mm,
-                    area_mm2=ind.area_mm2,
+                    length_mm="",
+                    width_mm="",
+                    area_mm2="",
                     zone=ut_zone(
                         ind.x_mm, ind.y_mm, plate.thickness_mm, plate.width_mm, plate.length_mm
                     ),
                     detected=True,
                     detected_by="manual_ut" if ind.confirmed else "ut",
                     measured_area_mm2=ind.area_mm2,
-                    call="reject" if ind.confirmed else "dismissed",
+                    call=(call_override or _found_call(plate)) if ind.confirmed else "dismissed",
                     missed_reason="",
                 )
             )
+
+
+def _found_call(plate: Plate | None) -> str:
+    """The call on a finding (a found defect, an upheld false call): ``accept`` on a plate
+    released prime with it, ``reject`` on one downgraded or scrapped."""
+    return "accept" if plate is not None and plate.disposition == "prime" else "reject"

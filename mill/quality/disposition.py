@@ -17,11 +17,19 @@ of common plate-mill practice (``mill.scenario.quality.default_rules``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from mill.quality.acceptance import UT_MIN_THICKNESS_MM, is_surface_defect, meets_ut, ut_classes
+from mill.quality.chemistry import (
+    GBT24186_LIMITS,
+    cev,
+    cev_limit,
+    impact_quality,
+    limit_violations,
+)
 from mill.quality.defects import is_internal
 from mill.quality.detection import Indication
 from mill.quality.toughness import charpy_specimen_width_mm
@@ -174,28 +182,64 @@ def decide(
     return Decision(action, rule.reason, rule.condition)
 
 
-def downgrade_grade(sc: Scenario, grade: str, thickness_mm: float, hbw_measured: float) -> str:
-    """The grade a downgraded plate is sold as: the grade below if its measured hardness
-    meets that grade's window, else its own grade as non-prime."""
-    lower = sc.grades[grade].downgrade_to
-    if lower is not None:
-        lo, hi = sc.grades[lower].hbw_window(thickness_mm)
-        if lo <= hbw_measured <= hi:
-            return lower
-    return grade
+REGRADE_CONDITIONS: frozenset[str] = frozenset({"hardness_low", "centre_hardness_low"})
+"""The conditions under which a downgraded plate may be sold as the grade below: its own
+hardness missed the ordered grade's. A plate downgraded for anything else (impact, UT,
+surface, cut edges, flatness) keeps its ordered grade as non-prime: the grade below would not
+cure it, and nothing about it was judged against that grade."""
+
+
+def downgrade_grade(
+    sc: Scenario,
+    grade: str,
+    thickness_mm: float,
+    hbw_measured: float,
+    hbw_centre: float = math.nan,
+    chem: Mapping[str, float] | None = None,
+) -> str:
+    """The grade a plate downgraded for its hardness is sold as: the grade below when the
+    plate meets what that grade states and was checked for, else its own grade as non-prime.
+
+    The grade below must take the measured hardness in its window and the measured centre
+    hardness (when measured) above its minimum; its impact test must not be colder than the
+    ordered grade's (the plate was tested at the ordered grade's temperature only); and the
+    heat (``chem``, when given) must meet its GB/T 24186-2022 Table 2 limits and Table 3 CEV
+    maximum (``mill.quality.chemistry``), as its certificate will state them."""
+    ordered = sc.grades[grade]
+    lower = ordered.downgrade_to
+    if lower is None:
+        return grade
+    low = sc.grades[lower]
+    lo, hi = low.hbw_window(thickness_mm)
+    if not lo <= hbw_measured <= hi or hbw_centre < low.centre_min_hbw:
+        return grade
+    if low.charpy_temp_c < ordered.charpy_temp_c:
+        return grade
+    if chem is not None and lower in GBT24186_LIMITS:
+        cap = cev_limit(lower, impact_quality(low.charpy_temp_c), thickness_mm)
+        if limit_violations(lower, chem) or (cap is not None and cev(chem) > cap):
+            return grade
+    return lower
 
 
 def outcome(
-    sc: Scenario, d: Decision, grade: str, thickness_mm: float, hbw_measured: float
+    sc: Scenario,
+    d: Decision,
+    grade: str,
+    thickness_mm: float,
+    hbw_measured: float,
+    hbw_centre: float = math.nan,
+    chem: Mapping[str, float] | None = None,
 ) -> tuple[str, str]:
     """(disposition, grade released as) of a terminal decision ``d`` on a plate ordered as
-    ``grade``: prime as ordered; downgraded by a rule to the grade below when its measured
-    hardness fits (``downgrade_grade``); re-sized as its own grade; scrap with no grade."""
+    ``grade``: prime as ordered; downgraded for its hardness to the grade below when it meets
+    that grade (``downgrade_grade``), else, and for any other condition, as its own grade
+    non-prime; re-sized as its own grade; scrap with no grade."""
     disposition = DISPOSITION_OF[d.action]
     if disposition == "scrap":
         return disposition, ""
-    if disposition == "downgraded" and d.condition:
-        return disposition, downgrade_grade(sc, grade, thickness_mm, hbw_measured)
+    if disposition == "downgraded" and d.condition in REGRADE_CONDITIONS:
+        return disposition, downgrade_grade(sc, grade, thickness_mm, hbw_measured, hbw_centre, chem)
     return disposition, grade
 
 

@@ -177,7 +177,15 @@ PLATES: tuple[Column, ...] = (
         "measured centre hardness (empty if not tested)",
         1,
     ),
-    _c("charpy_t50_c", "°C", "float", "true Charpy transition temperature (tanh midpoint)", 1),
+    _c(
+        "charpy_t50_c",
+        "°C",
+        "float",
+        "true mid-energy temperature of the tanh curve (half-way up the upper shelf; it rises "
+        "a little as a cleaner plate's shelf rises with the cleavage tail fixed, so compare "
+        "toughness by charpy_t27j_c or charpy_true_j)",
+        1,
+    ),
     _c(
         "charpy_t27j_c",
         "°C",
@@ -186,7 +194,15 @@ PLATES: tuple[Column, ...] = (
         1,
     ),
     _c("charpy_true_j", "J", "float", "true mean impact energy at the test temperature", 1),
-    _c("charpy_meas_avg_j", "J", "float", "measured mean of the set that stands for it", 1),
+    _c(
+        "charpy_meas_avg_j",
+        "J",
+        "float",
+        "measured mean of the set that stands for it, as full-size (10 mm) energy like "
+        "tests.csv's values, also for a sub-size lot (the certificate prints it scaled by the "
+        "specimen width)",
+        1,
+    ),
     _c(
         "charpy_test_plate",
         "",
@@ -274,9 +290,9 @@ DEFECTS: tuple[Column, ...] = (
     _c("x_mm", "mm", "float", "position along the length of its carrier", 1),
     _c("y_mm", "mm", "float", "position across the width", 1),
     _c("z_frac", "", "float", "depth as fraction of thickness (0.5 = mid)"),
-    _c("length_mm", "mm", "float", "true length in the rolling direction", 2),
-    _c("width_mm", "mm", "float", "true width", 2),
-    _c("area_mm2", "mm²", "float", "true area in the plate plane", 2),
+    _c("length_mm", "mm", "float", "true length in the rolling direction (empty: false call)", 2),
+    _c("width_mm", "mm", "float", "true width (empty for a false call)", 2),
+    _c("area_mm2", "mm²", "float", "true area in the plate plane (empty for a false call)", 2),
     _c("zone", "", "category", "body or edge (EN 10160 edge zone) or scrap"),
     _c("detected", "", "bool", "found by an inspection"),
     _c(
@@ -290,8 +306,11 @@ DEFECTS: tuple[Column, ...] = (
         "call",
         "",
         "category",
-        "reject, accept, dismissed (false call), missed, removed "
-        "(repaired or cut away), scrapped (went with crop, trim or skeleton)",
+        "accept (found, on a plate released prime), reject (found, on a plate downgraded or "
+        "scrapped), dismissed (a false call the manual re-check dismissed), missed, removed "
+        "(repaired or cut away), scrapped (went with crop, trim or skeleton), wip (on a plate "
+        "still in process at the run's end); an upheld false call is called like a found "
+        "defect",
     ),
     _c(
         "missed_reason",
@@ -328,7 +347,14 @@ TESTS: tuple[Column, ...] = (
     _c("true_value", "", "float", "the true value behind the measurement", 2),
     _c("spec_low", "", "float", "lower specification limit (same unit as value)", 2),
     _c("spec_high", "", "float", "upper specification limit (same unit as value)", 2),
-    _c("pass", "", "bool", "within specification"),
+    _c(
+        "pass",
+        "",
+        "bool",
+        "within specification: a hardness reading within its limits; for Charpy, the verdict "
+        "of the set the specimen belongs to (set rule, or the six-value retest rule), on "
+        "every specimen of the set",
+    ),
     _c("retest", "", "bool", "a retest"),
     _c("time_min", "min", "float", "when the result was known"),
 )

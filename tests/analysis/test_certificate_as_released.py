@@ -5,14 +5,17 @@ Before, the hardness window came from tests.csv (the lab's limits, the ordered g
 NM500 plate released as NM450 printed "464 HBW (required 470–530)" under Grade NM450, and an
 NM450 plate Charpy-tested at −20 °C (NM500's temperature) was stated as impact quality E
 (−40 °C). Two short baseline runs are checked, plate by plate: the baseline itself and one
-whose NM500 window is raised above its plates (so they are downgraded to NM450, tested at
-−20 °C) and whose NM450 window is widened (so the certificate must read the scenario's grade,
-not a copy of the defaults).
+whose NM500 window is raised above its plates (so they are downgraded; they stay NM500, the
+NM450 they were once released as being tested colder than they were, and a 0.4.0-style run
+folder checks the certificate of one released as NM450) and whose NM450 window is widened (so
+the certificate must read the scenario's grade, not a copy of the defaults).
 """
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -151,19 +154,45 @@ def test_results_said_to_conform_lie_within_the_released_requirement(run: Run) -
         _conforming_results_within(certificate_data(run, pid))
 
 
-def test_an_untested_impact_requirement_is_stated_not_claimed(raised: Run) -> None:
-    """An NM500 plate (Charpy at −20 °C) released as NM450 (−40 °C, impact quality E): the
-    certificate gives the test as made at −20 °C, says NM450's −40 °C requirement was not
-    tested, does not call the plate impact quality E, and claims no compliance."""
+def _released_as(run: Run, plate_id: str, grade: str, folder: Path) -> Run:
+    """A copy of ``run``'s folder in which ``plate_id`` was released as ``grade`` (as mill
+    0.4.0 released an NM500 plate downgraded for its hardness as NM450), loaded unverified."""
+    shutil.copytree(run.path, folder)
+    path = folder / "plates.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    col = rows[0].index("grade_released")
+    for row in rows[1:]:
+        if row[0] == plate_id:
+            row[col] = grade
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return load_run(folder, verify=False)
+
+
+def test_an_nm500_plate_is_not_released_as_nm450(raised: Run) -> None:
+    """NM450's impact test (−40 °C) is colder than the −20 °C an NM500 plate was tested at,
+    and NM500 heats exceed NM450's CEV maximum: an NM500 plate downgraded for its hardness
+    stays NM500 non-prime (mill 0.4.0 released such plates as NM450)."""
     p = raised.plates
-    moved = p[
-        (p["disposition"].astype(str) == "downgraded")
-        & (p["grade_ordered"].astype(str) == "NM500")
-        & (p["grade_released"].astype(str) == "NM450")
-    ]
-    assert not moved.empty
-    pid = str(moved["plate_id"].iloc[0])
-    data = certificate_data(raised, pid)
+    down = p[(p["disposition"].astype(str) == "downgraded")
+             & (p["grade_ordered"].astype(str) == "NM500")]  # fmt: skip
+    assert not down.empty
+    assert (down["grade_released"].astype(str) == "NM500").all()
+
+
+def test_an_untested_impact_requirement_is_stated_not_claimed(raised: Run, tmp_path: Path) -> None:
+    """An NM500 plate (Charpy at −20 °C) released as NM450 (−40 °C, impact quality E), as in
+    a run folder of mill 0.4.0: the certificate gives the test as made at −20 °C, says
+    NM450's −40 °C requirement was not tested, does not call the plate impact quality E, and
+    claims no compliance."""
+    p = raised.plates
+    down = p[(p["disposition"].astype(str) == "downgraded")
+             & (p["grade_ordered"].astype(str) == "NM500")]  # fmt: skip
+    assert not down.empty
+    pid = str(down["plate_id"].iloc[0])
+    old = _released_as(raised, pid, "NM450", tmp_path / "run")
+    data = certificate_data(old, pid)
     kv = data["charpy"]
     assert kv["temperature_c"] == -20.0 and kv["spec_temperature_c"] == -40.0
     assert not kv["requirement_verified"] and kv["conforms"] is None

@@ -13,7 +13,9 @@ from disposition_support import defect, plate, stand_in_plant
 
 import mill.model.disposition as disposition_module
 from mill.model.disposition import conditions, dispose, downgrade_grade
+from mill.quality import disposition as rules_of
 from mill.quality.acceptance import meets_ut
+from mill.quality.chemistry import cev, cev_limit, limit_violations
 from mill.scenario import Scenario
 from mill.scenario.quality import CONDITIONS, Disposition, Rule
 
@@ -152,9 +154,10 @@ def test_a_resized_sound_plate_leaves_as_downgraded(monkeypatch: pytest.MonkeyPa
 
 def test_the_first_condition_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     """With every check failed, Charpy's rule (downgrade, KV-FAIL-DOWNGRADE) decides, with no
-    rework first; the plate's 410 HBW lies in NM400's 370–430 window, so it is sold as NM400."""
+    rework first; downgraded for its impact test, not its hardness, it stays NM450 non-prime
+    although its 410 HBW lies in NM400's 370–430 window."""
     plant, done = _judge(monkeypatch, plate(**EVERY_FAILURE))
-    assert plant.ledger.calls == [("downgraded", "KV-FAIL-DOWNGRADE", "NM400")]
+    assert plant.ledger.calls == [("downgraded", "KV-FAIL-DOWNGRADE", "NM450")]
     assert done == []
 
 
@@ -254,7 +257,9 @@ def test_a_final_action_is_taken_even_with_rework_switched_off(
         ("NM450", 20.0, 430.1, "NM450"),
         ("NM450", 90.0, 435.0, "NM400"),  # thick NM400 window 360–440
         ("NM450", 20.0, 435.0, "NM450"),
-        ("NM500", 20.0, 450.0, "NM450"),
+        # NM450's impact test (-40 C) is colder than NM500's (-20 C), at which the plate was
+        # tested: it stays NM500 non-prime
+        ("NM500", 20.0, 450.0, "NM500"),
         ("NM500", 20.0, 500.0, "NM500"),
         ("NM400", 20.0, 350.0, "NM400"),  # no grade below NM400
     ],
@@ -262,10 +267,52 @@ def test_a_final_action_is_taken_even_with_rework_switched_off(
 def test_downgrade_goes_to_the_grade_below_only_when_the_hardness_fits_it(
     grade: str, thickness: float, hbw: float, sold_as: str
 ) -> None:
-    """A downgraded plate is sold as the grade below when its measured hardness lies in that
-    grade's window for its thickness, otherwise as its own grade (non-prime)."""
+    """A plate downgraded for its hardness is sold as the grade below when its measured
+    hardness lies in that grade's window for its thickness (and the grade below's impact test
+    is no colder), otherwise as its own grade (non-prime)."""
     p = plate(grade=grade, thickness=thickness, hbw=hbw)
     assert downgrade_grade(stand_in_plant(), p) == sold_as
+
+
+@pytest.mark.parametrize(
+    ("condition", "sold_as"),
+    [
+        ("hardness_low", "NM400"),
+        ("centre_hardness_low", "NM400"),
+        ("charpy_fail", "NM450"),
+        ("ut_fail", "NM450"),
+        ("cut_edge_crack", "NM450"),
+        ("surface_defect", "NM450"),
+        ("flatness_fail", "NM450"),
+    ],
+)
+def test_only_a_hardness_downgrade_goes_to_the_grade_below(condition: str, sold_as: str) -> None:
+    """A plate downgraded for its hardness goes to the grade below when it fits it; one
+    downgraded for anything else keeps its ordered grade as non-prime, whatever its hardness
+    (the review found NM450 plates downgraded for a ground surface certified as NM400 on a lot
+    reading, one truly 465 HBW)."""
+    sc = Scenario()
+    d = rules_of.Decision("downgrade", "X", condition)
+    assert rules_of.outcome(sc, d, "NM450", 20.0, 400.0) == ("downgraded", sold_as)
+
+
+def test_a_heat_outside_the_grade_below_keeps_its_grade() -> None:
+    """The grade below must take the heat: a chemistry over its GB/T 24186 Table 2 limit, a
+    CEV over its Table 3 maximum, or a centre reading under its minimum keeps the ordered
+    grade; a heat within them goes down."""
+    sc = Scenario()
+    lean = {"C": 0.17, "Si": 0.3, "Mn": 1.2, "P": 0.01, "S": 0.002, "Cr": 0.3, "Ni": 0.05,
+            "Mo": 0.1, "Cu": 0.02, "Ti": 0.02, "B": 0.002, "Al": 0.03, "N": 0.004}  # fmt: skip
+    assert rules_of.downgrade_grade(sc, "NM450", 20.0, 400.0, 400.0, lean) == "NM400"
+    too_much_carbon = {**lean, "C": 0.34}
+    assert limit_violations("NM400", too_much_carbon)
+    assert rules_of.downgrade_grade(sc, "NM450", 20.0, 400.0, 400.0, too_much_carbon) == "NM450"
+    rich = {**lean, "Cr": 1.0, "Mo": 0.5, "Mn": 1.5}
+    assert not limit_violations("NM400", rich)
+    assert cev(rich) > cev_limit("NM400", "E", 20.0)
+    assert rules_of.downgrade_grade(sc, "NM450", 20.0, 400.0, 400.0, rich) == "NM450"
+    centre_min = sc.grades["NM400"].centre_min_hbw
+    assert rules_of.downgrade_grade(sc, "NM450", 20.0, 400.0, centre_min - 1.0, lean) == "NM450"
 
 
 # ---- the ordered UT class ------------------------------------------------------------------
