@@ -55,17 +55,19 @@ def heat_chemistry(plate: Plate) -> Mapping[str, float] | None:
     return None if mother is None else mother.slab.heat.chemistry
 
 
+def _sold_as_inputs(
+    plate: Plate,
+) -> tuple[str, float, float, float, Mapping[str, float] | None]:
+    """What decides the grade a downgraded plate is sold as: ordered grade, thickness, the
+    measured surface and centre hardness, and its heat's chemistry."""
+    m = plate.measured
+    return plate.order.grade, plate.thickness_mm, m.hbw, m.hbw_centre, heat_chemistry(plate)
+
+
 def downgrade_grade(plant: Plant, plate: Plate) -> str:
     """The grade a plate downgraded for its hardness is sold as
     (``mill.quality.disposition.downgrade_grade``)."""
-    return rules_of.downgrade_grade(
-        plant.sc,
-        plate.order.grade,
-        plate.thickness_mm,
-        plate.measured.hbw,
-        plate.measured.hbw_centre,
-        heat_chemistry(plate),
-    )
+    return rules_of.downgrade_grade(plant.sc, *_sold_as_inputs(plate))
 
 
 def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
@@ -80,15 +82,7 @@ def dispose(plant: Plant, plate: Plate) -> simpy.events.ProcessGenerator:
             conditions(plant, plate), rules, plate.rework_counts, dis.rework, plate.resizes > 0
         )
         if not d.is_rework:
-            disposition, grade = rules_of.outcome(
-                plant.sc,
-                d,
-                plate.order.grade,
-                plate.thickness_mm,
-                plate.measured.hbw,
-                plate.measured.hbw_centre,
-                heat_chemistry(plate),
-            )
+            disposition, grade = rules_of.outcome(plant.sc, d, *_sold_as_inputs(plate))
             _dispose(plant, plate, disposition, d.reason, grade)
             return
         plate.rework_counts[d.condition] = plate.rework_counts.get(d.condition, 0) + 1
