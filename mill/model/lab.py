@@ -18,6 +18,9 @@ labelled assumption); if the retest fails too, the lot is
 broken down and every other plate is tested on its own, as for hardness. An untested plate
 in a passed lot carries the lot's result: that is how a truly out-of-window plate can
 escape.
+
+Simplification: a retest is made at the same lab visit as the test it repeats, taking no
+extra lab time (its tests.csv time is the first test's).
 """
 
 from __future__ import annotations
