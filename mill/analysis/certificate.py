@@ -11,6 +11,12 @@ temperature, required mean and single-value minimum, impact quality, CEV maximum
 limits. A requirement the tests made do not cover (an NM500 plate tested at −20 °C released as
 NM450, which requires −40 °C) is stated as not tested, and compliance is not claimed. A
 scrapped plate or one in progress gets none.
+
+A Table 3 impact quality (D/E) is named only for a grade with a GB/T 24186 Table 3 row
+(``table3_quality``); NM500 has none, so its impact test (energy and temperature) is stated
+instead (``product.impact_requirement``). A failed Charpy result is stated by the rule it
+failed, with its numbers (``charpy.failed_rules``). Chemistry quoted in the statement has the
+decimals the table prints (``chemistry_text``).
 """
 
 from __future__ import annotations
@@ -26,7 +32,12 @@ from mill.analysis.certificate_html import certificate_html
 from mill.analysis.certificate_tests import charpy_result, hardness_result, tests_of
 from mill.analysis.certificate_tests import clean as _clean
 from mill.analysis.load import AnalysisError, RunLike, as_run, write_file
-from mill.analysis.specification import TOLERANCES, chemistry_limits, impact_quality
+from mill.analysis.specification import (
+    TOLERANCES,
+    chemistry_limits,
+    chemistry_text,
+    table3_quality,
+)
 
 __all__ = ["certificate_data", "write_certificate"]
 
@@ -70,9 +81,9 @@ def _chemistry(h: pd.Series, grade: str, quality: str, thickness_mm: float) -> d
         if v is None:
             continue
         if lim["max"] is not None and v > lim["max"]:
-            outside.append(f"{el} {v:.4g} > {lim['max']:g} max")
+            outside.append(f"{el} {chemistry_text(el, v, lim['max'])} > {lim['max']:g} max")
         if lim["min"] is not None and v < lim["min"]:
-            outside.append(f"{el} {v:.4g} < {lim['min']:g} min")
+            outside.append(f"{el} {chemistry_text(el, v, lim['min'])} < {lim['min']:g} min")
     return {
         "analysis": "heat (ladle) analysis, wt %",
         "heat_id": _clean(h["heat_id"]),
@@ -118,9 +129,18 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
             f"plate {plate_id}: tests.csv holds no {what} test that stands for it; a 3.1 "
             "certificate states test results, so none is issued (is the run folder damaged?)"
         )
-    # no impact quality is claimed for plate no impact test applies to (under 6 mm)
-    quality = impact_quality(spec.get("charpy_temp_c")) if charpy["applicable"] else ""
-    chemistry = _chemistry(h, grade, quality, float(p["thickness_mm"]))
+    # no impact quality is claimed for plate no impact test applies to (under 6 mm), nor a
+    # Table 3 quality for a grade without a Table 3 row (NM500): its impact test is stated
+    temp = spec.get("charpy_temp_c")
+    quality = table3_quality(grade, temp) if charpy["applicable"] else None
+    impact = None
+    if charpy["applicable"] and temp is not None and spec.get("charpy_min_j") is not None:
+        impact = (
+            f"KV2 ≥ {float(spec['charpy_min_j']):g} J at {float(temp):g} °C (average of "
+            "three full-size specimens, sub-size in proportion)"
+            + ("" if charpy["requirement_applies"] else ", for plate up to 80 mm")
+        )
+    chemistry = _chemistry(h, grade, quality or "", float(p["thickness_mm"]))
     flatness = _flatness(flat)
     return {
         "certificate": {
@@ -151,6 +171,7 @@ def certificate_data(run: RunLike, plate_id: str, inspector: str = INSPECTOR) ->
             "grade": grade,
             "impact_quality": quality,
             "impact_quality_verified": charpy["requirement_verified"],
+            "impact_requirement": impact,
             "released_as": disposition,
             "reason": _clean(p["reason"]) or None,
             "plate_id": plate_id,
@@ -231,8 +252,8 @@ def _findings(
         out.append(f"mid-thickness hardness {c['value_hbw']:.0f} HBW < {c['spec_min_hbw']:g} HBW")
     if charpy["conforms"] is False:
         out.append(
-            f"impact energy at {charpy['temperature_c']:g} °C (mean "
-            f"{charpy['average_j']:.0f} J, required ≥ {charpy['spec_min_average_j']:.0f} J)"
+            f"impact energy at {charpy['temperature_c']:g} °C, "
+            + ", and ".join(charpy.get("failed_rules") or ["values below the requirement"])
         )
     if flatness["conforms"] is False:
         out.append(
@@ -276,7 +297,7 @@ def _compliance(
             + "; ".join(untested)
             + ". This certificate does not state compliance with it."
         )
-    if not charpy["applicable"]:
+    if charpy["not_required"]:  # under 6 mm, or above the standard's thickness for impact
         text += f" {charpy['not_required'][0].upper()}{charpy['not_required'][1:]}."
     if outside:
         text += (

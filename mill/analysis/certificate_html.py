@@ -1,9 +1,10 @@
 """The EN 10204 3.1 certificate as a printable HTML page (from ``certificate_data``'s dict).
 
 Numbers are printed as a receiving inspector reads them: dimensions in whole millimetres
-(thickness to 0.1 mm), mass to the kilogram, each element to the decimals its limits use,
-hardness to 1 HBW and impact energy to 1 J; the chemistry table is split in two rows of elements
-so it fits an A4 page.
+(thickness to 0.1 mm), mass to the kilogram, each element to the decimals its limits use (more
+where a non-zero value would print as zero: ``chemistry_decimals``), hardness to 1 HBW and
+impact energy to 1 J; hardness and Charpy retests are printed after the first reading, marked
+as retests; the chemistry table is split in two rows of elements so it fits an A4 page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from mill.analysis.specification import CHEMISTRY_DECIMALS
+from mill.analysis.specification import CHEMISTRY_DECIMALS, chemistry_decimals
 
 __all__ = ["certificate_html", "number"]
 
@@ -41,6 +42,17 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in pairs)
 
 
+def _crossed(value: Any, lim: dict[str, Any]) -> float | None:
+    """The limit ``value`` is outside of (its maximum or minimum), or None."""
+    if value is None:
+        return None
+    if lim.get("max") is not None and value > lim["max"]:
+        return float(lim["max"])
+    if lim.get("min") is not None and value < lim["min"]:
+        return float(lim["min"])
+    return None
+
+
 def _chemistry(chem: dict[str, Any]) -> str:
     values = {**chem["elements_pct"], "CEV": chem["cev"], "CET": chem["cet"],
               "Pcm": chem["pcm"], "RE": chem["re_pct"]}  # fmt: skip
@@ -53,8 +65,9 @@ def _chemistry(chem: dict[str, Any]) -> str:
         for e in row:
             dp = CHEMISTRY_DECIMALS.get(e, 3)
             cls = " class='bad'" if e in outside else ""
-            vals.append(f"<td{cls}>{number(values.get(e), dp)}</td>")
-            lim = limits.get(e, {})
+            lim, v = limits.get(e, {}), values.get(e)
+            shown = number(v, chemistry_decimals(e, v, _crossed(v, lim)))
+            vals.append(f"<td{cls}>{shown}</td>")
             mins.append(
                 f"<td>{number(lim.get('min'), dp) if lim.get('min') is not None else ''}</td>"
             )
@@ -69,6 +82,7 @@ def _chemistry(chem: dict[str, Any]) -> str:
         )
     note = (
         f"Limits: {html.escape(chem['limits_standard'])}; {html.escape(chem['cev_formula'])}. "
+        "Limits are compared on the unrounded analysis. "
         "RE (Ce + La) is a producer's option, not a specified element."
     )
     return "".join(tables) + f"<p class='small'>{note}</p>"
@@ -77,6 +91,23 @@ def _chemistry(chem: dict[str, Any]) -> str:
 def _verdict(conforms: bool | None, text: str) -> str:
     """``text``, marked as failing (red) when the result does not meet it."""
     return f"<span class='bad'>{text}; not met</span>" if conforms is False else text
+
+
+def _readings(tests: list[dict[str, Any]], low: Any, high: Any) -> str:
+    """The readings of one position as made, retests marked as the Charpy retests are, each
+    outside ``low``–``high`` (HBW; either may be None) in red."""
+    sets: dict[bool, list[str]] = {False: [], True: []}
+    for t in tests:
+        v = t["value"]
+        bad = v is not None and (
+            (low is not None and round(v) < round(low))
+            or (high is not None and round(v) > round(high))
+        )
+        sets[bool(t["retest"])].append(
+            f"<span class='bad'>{number(v)}</span>" if bad else number(v)
+        )
+    shown = sets[False] + (["retest " + sets[True][0], *sets[True][1:]] if sets[True] else [])
+    return ", ".join(shown) + " HBW"
 
 
 def _hardness(hard: dict[str, Any], grade: str) -> list[tuple[str, str]]:
@@ -92,6 +123,10 @@ def _hardness(hard: dict[str, Any], grade: str) -> list[tuple[str, str]]:
             ),
         )
     ]
+    if any(t["retest"] for t in s["tests"]):
+        rows.append(
+            ("Surface readings", _readings(s["tests"], s["spec_min_hbw"], s["spec_max_hbw"]))
+        )
     if "centre" in hard:
         ce = hard["centre"]
         rows.append(
@@ -105,13 +140,23 @@ def _hardness(hard: dict[str, Any], grade: str) -> list[tuple[str, str]]:
                 ),
             )
         )
+        if any(t["retest"] for t in ce["tests"]):
+            rows.append(
+                ("Mid-thickness readings", _readings(ce["tests"], ce["spec_min_hbw"], None))
+            )
     rows.append(
         ("Test unit", f"lot {number(hard['lot_id'])}, test plate {number(hard['test_plate'])}")
     )
     return rows
 
 
-def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
+def _energy_decimals(value: Any) -> int:
+    """A required energy to 1 J, or to 0.1 J where it is not a whole number (12.6 J, 70 % of
+    18 J, is not printed as 13 J)."""
+    return 0 if value is None or float(round(value, 1)).is_integer() else 1
+
+
+def _charpy(kv: dict[str, Any], thickness_mm: Any) -> list[tuple[str, str]]:
     spec = kv["specimen"]
     if not kv.get("applicable", True):  # plate under 6 mm: no specimen, no test
         return [
@@ -127,17 +172,28 @@ def _charpy(kv: dict[str, Any]) -> list[tuple[str, str]]:
     singles = sets[False] + (["retest " + sets[True][0], *sets[True][1:]] if sets[True] else [])
     required = (
         f"{html.escape(kv['grade'])}: average ≥ {number(kv['spec_min_average_j'], 0, 'J')}, "
-        f"single value ≥ {number(single_min, 0, 'J')} at "
+        f"single value ≥ {number(single_min, _energy_decimals(single_min), 'J')} at "
         f"{number(kv['spec_temperature_c'], 0, '°C')} ({number(kv['single_value_rule'])})"
     )
-    if not kv["requirement_verified"]:
+    if not kv.get("requirement_applies", True):
+        required = (
+            f"not required for {_thickness(thickness_mm)} mm plate: GB/T 24186 sets {required} "
+            "for plate up to 80 mm only; above it the impact test is by agreement"
+        )
+        result = "values given for information (no requirement applies)"
+    elif not kv["requirement_verified"]:
         result = (
             "<span class='bad'>requirement not tested: "
             + html.escape("; ".join(kv["not_verified"]))
             + "</span>"
         )
     elif kv["conforms"] is False:
-        result = "<span class='bad'>does not meet the requirement</span>"
+        rules = "; ".join(kv.get("failed_rules") or [])
+        result = (
+            "<span class='bad'>does not meet the requirement"
+            + (f": {html.escape(rules)}" if rules else "")
+            + "</span>"
+        )
     else:
         result = "meets the requirement"
     return [
@@ -164,6 +220,8 @@ def certificate_html(data: dict[str, Any]) -> str:
     if quality and not prod.get("impact_quality_verified", True):
         quality += " not tested: see the impact test"
     grade = prod["grade"] + (f" (impact quality {quality})" if quality else "")
+    if not quality and prod.get("impact_requirement"):  # no Table 3 quality (NM500)
+        grade += f"; impact test {prod['impact_requirement']}; no GB/T 24186 Table 3 quality"
     released = prod["released_as"] + (f", reason {prod['reason']}" if prod["reason"] else "")
     flat = data["flatness"]
     compliance = data["compliance"]
@@ -227,7 +285,7 @@ table.chem {{ table-layout: fixed; }}
 <h2>Hardness — {number(data["hardness"]["method"])}</h2>
 <table>{_rows(_hardness(data["hardness"], prod["grade"]))}</table>
 <h2>Impact test — {number(data["charpy"]["method"])}</h2>
-<table>{_rows(_charpy(data["charpy"]))}</table>
+<table>{_rows(_charpy(data["charpy"], prod["thickness_mm"]))}</table>
 <h2>Ultrasonic testing</h2>
 <table>{
         _rows(

@@ -18,7 +18,12 @@ untested requirement cannot be certified). A colder test than required is taken 
 The Charpy verdict applies the lab's rule (``mill.model.lab``): the mean of the set at least
 the required average, at most one value below it and none below ``charpy_single_min_frac``
 (0.70, EN 10025) of it; after a retest set, the six by the retest rule
-(``mill.quality.toughness.charpy_conforms``).
+(``mill.quality.toughness.charpy_conforms``). A failed verdict names the rule that failed, with
+its numbers (``charpy_failures``), in ``failed_rules``.
+
+GB/T 24186's impact requirement applies to plate up to 80 mm (``IMPACT_MAX_THICKNESS_MM``):
+a thicker plate's Charpy values are stated for information, with no verdict
+(``requirement_applies`` false), and the grade's requirement for plate up to 80 mm beside them.
 """
 
 from __future__ import annotations
@@ -30,8 +35,13 @@ from typing import Any
 import pandas as pd
 
 from mill.analysis.load import Run
-from mill.analysis.specification import SINGLE_VALUE_FRACTION, charpy_specimen, impact_quality
-from mill.quality.toughness import charpy_conforms
+from mill.analysis.specification import (
+    IMPACT_MAX_THICKNESS_MM,
+    SINGLE_VALUE_FRACTION,
+    charpy_specimen,
+    table3_quality,
+)
+from mill.quality.toughness import charpy_conforms, charpy_failures
 
 __all__ = ["charpy_result", "clean", "hardness_result", "tests_of"]
 
@@ -140,13 +150,18 @@ def _standing(sets: pd.DataFrame, average: Any) -> pd.DataFrame:
     return _carried_lot(sets, average, lambda v, x: abs(float(v.mean()) - x) < 0.06)
 
 
-def _meets(values: pd.Series, retest: pd.Series, average: float, fraction: float) -> bool:
-    """The lab's Charpy rule (``mill.quality.toughness.charpy_conforms``) on the sets shown:
-    the first set, and the retest when there is one."""
+def _meets(
+    values: pd.Series, retest: pd.Series, average: float, fraction: float
+) -> tuple[bool, list[str]]:
+    """The lab's Charpy rule (``mill.quality.toughness.charpy_conforms``) on the sets shown
+    (the first set, and the retest when there is one), and the rules they fail
+    (``charpy_failures``)."""
     second = values[retest]
     first = values[~retest]
-    return charpy_conforms(
-        first.to_numpy(), average, fraction, retest=None if second.empty else second.to_numpy()
+    again = None if second.empty else second.to_numpy()
+    return (
+        charpy_conforms(first.to_numpy(), average, fraction, retest=again),
+        charpy_failures(first.to_numpy(), average, fraction, retest=again),
     )
 
 
@@ -175,6 +190,8 @@ def _not_impact_tested(plate: pd.Series, grade: str) -> dict[str, Any]:
         "spec_min_average_j": None,
         "spec_min_single_j": None,
         "single_value_rule": None,
+        "requirement_applies": False,
+        "failed_rules": [],
         "requirement_verified": True,
         "not_verified": [],
         "conforms": None,
@@ -208,23 +225,33 @@ def charpy_result(run: Run, plate: pd.Series, grade: str, spec: dict[str, Any]) 
     temp_tested = clean(rows["temp_c"].iloc[0]) if rows is not None else None
     if temp_tested is None:
         temp_tested = clean(plate["charpy_test_temp_c"])
+    applies = own_t <= IMPACT_MAX_THICKNESS_MM
     not_verified = []
-    if temp_required is not None and temp_tested is not None and temp_tested > temp_required:
+    if not applies:
+        pass  # no requirement to verify: the values are for information
+    elif temp_required is not None and temp_tested is not None and temp_tested > temp_required:
         not_verified.append(
             f"{grade} requires the impact test at {temp_required:g} °C"
-            + (f" for impact quality {q}" if (q := impact_quality(temp_required)) else "")
+            + (f" for impact quality {q}" if (q := table3_quality(grade, temp_required)) else "")
             + f"; the test above was made at "
             f"{temp_tested:g} °C, for {plate['grade_ordered']} as ordered"
         )
-    if own["width_mm"] != specimen["width_mm"]:
+    if applies and own["width_mm"] != specimen["width_mm"]:
         not_verified.append(
             f"the plate ({own_t:g} mm) calls for {own['size']} specimens; the test above was "
             f"made on {specimen['size']} specimens from {tested_t:g} mm plate"
         )
     values = None if rows is None else rows["value"].astype(float) * factor
-    conforms = None
-    if values is not None and required is not None and single is not None and not not_verified:
-        conforms = _meets(values, rows["retest"].astype(bool), required, fraction)  # type: ignore[index]
+    conforms: bool | None = None
+    failed: list[str] = []
+    if (
+        applies
+        and values is not None
+        and required is not None
+        and single is not None
+        and not not_verified
+    ):
+        conforms, failed = _meets(values, rows["retest"].astype(bool), required, fraction)  # type: ignore[index]
     rule = (
         f"the mean of the set at least the required average, at most one value below it and "
         f"none below {fraction:.0%} of it; after a retest set, the mean of all six, at most two "
@@ -233,7 +260,13 @@ def charpy_result(run: Run, plate: pd.Series, grade: str, spec: dict[str, Any]) 
     return {
         "method": "Charpy V-notch, ISO 148-1",
         "applicable": True,
-        "not_required": None,
+        "not_required": None
+        if applies
+        else (
+            f"GB/T 24186 sets its impact requirement for plate up to "
+            f"{IMPACT_MAX_THICKNESS_MM:g} mm; for {own_t:g} mm plate the impact test is by "
+            "agreement, and the values above are given for information"
+        ),
         "position": clean(rows["position"].iloc[0]) if rows is not None else None,
         "temperature_c": temp_tested,
         "specimen": {**specimen, "from_thickness_mm": tested_t},
@@ -258,6 +291,8 @@ def charpy_result(run: Run, plate: pd.Series, grade: str, spec: dict[str, Any]) 
         "spec_min_average_j": required,
         "spec_min_single_j": single,
         "single_value_rule": rule,
+        "requirement_applies": applies,
+        "failed_rules": failed,
         "requirement_verified": not not_verified,
         "not_verified": not_verified,
         "conforms": conforms,

@@ -3,8 +3,20 @@
 Sources (shared reference/domain.md §2.1, §2.2, §6): GB/T 24186-2022 Table 2 (heat analysis
 maxima of the standard grades) and Table 3 (the D/E low-temperature qualities: tighter C, P,
 S, Mo, Als and a CEV maximum by thickness). NM500's Table 2 row is marked "verify" there and no
-NM500 D/E CEV maximum was found, so none is stated. A plate Charpy-tested at −40 °C is of the
-E quality, at −20 °C of the D quality (GB/T 24186: KV2 ≥ 24 J at −20/−40 °C).
+NM500 Table 3 row was found, so no NM500 D/E quality and no CEV maximum is stated: an NM500
+certificate states the impact test the grade requires (temperature and energy) instead
+(``table3_quality``). A plate of a grade with a Table 3 row Charpy-tested at −40 °C is of the E
+quality, at −20 °C of the D quality (GB/T 24186: KV2 ≥ 24 J at −20/−40 °C, longitudinal,
+t ≤ 80 mm: domain.md §2.1, cehesteel); above 80 mm the impact test is not a requirement of the
+standard (``IMPACT_MAX_THICKNESS_MM``), so the values are given for information.
+
+Decimals (``chemistry_decimals``): each element to the decimals its limits use, with more where
+the analysis would otherwise print as zero, or print equal to a limit it is outside of (limits
+are compared on the unrounded analysis).
+
+Marking: hardened wear plate is paint-stencilled; the certificate does not claim hard stamping
+(domain.md §6.1 lists stamping and stencilling as plate-mill practice, and the identification
+EN 10021 and EN 10204 traceability require; no clause on stamping hardened plate was read).
 
 Charpy specimen size (assumption, cited): ISO 148-1 sub-size specimens of 7.5 and 5 mm width
 for plate too thin for a 10 mm specimen, with the required energy reduced in proportion to the
@@ -23,12 +35,21 @@ from mill.scenario.quality import Testing
 
 __all__ = [
     "CHEMISTRY_DECIMALS",
+    "IMPACT_MAX_THICKNESS_MM",
     "SINGLE_VALUE_FRACTION",
     "TOLERANCES",
     "charpy_specimen",
+    "chemistry_decimals",
     "chemistry_limits",
+    "chemistry_text",
     "impact_quality",
+    "table3_quality",
 ]
+
+#: GB/T 24186's KV2 requirement of the D/E qualities applies to plate up to this thickness
+#: (mm): "D/E grades KV2 ≥24 J longitudinal at −20/−40 °C (≤80 mm)", domain.md §2.1 [SRC
+#: cehesteel]. Thicker plate's impact test is by agreement.
+IMPACT_MAX_THICKNESS_MM = 80.0
 
 #: Decimals a certificate gives each element (heat analysis, wt %).
 CHEMISTRY_DECIMALS: dict[str, int] = {
@@ -60,9 +81,9 @@ TOLERANCES: dict[str, str] = {
     "flatness": "EN 10029 flatness (deviation over a 1 m measuring length)",
     "surface": "EN 10163-2 class A, subclass 3",
     "marking": (
-        "hard-stamped and paint-stencilled: manufacturer, standard and grade, heat number, "
-        "plate number and test unit, inspection representative's stamp (EN 10021, "
-        "EN 10204 traceability between product and document)"
+        "paint-stencilled (hardened wear plate is not hard-stamped): manufacturer, standard "
+        "and grade, heat number, plate number and test unit, inspection representative's mark "
+        "(EN 10021, EN 10204 traceability between product and document)"
     ),
 }
 
@@ -101,3 +122,30 @@ def charpy_specimen(thickness_mm: float) -> dict[str, Any]:
         }
     return {"width_mm": None, "size": "none (plate under 6 mm)", "subsize": False,
             "energy_factor": None, "standard": "no impact test under 6 mm"}  # fmt: skip
+
+
+def table3_quality(grade: str, charpy_temp_c: float | None) -> str:
+    """The GB/T 24186 Table 3 impact quality (``D``/``E``) of ``grade`` tested at this
+    temperature, or ``""`` where the grade has no Table 3 row (NM500: none was found) or the
+    temperature names no quality."""
+    return impact_quality(charpy_temp_c) if grade in GBT24186_TABLE3 else ""
+
+
+def chemistry_decimals(element: str, value: float | None, limit: float | None = None) -> int:
+    """The decimals to print ``value`` of ``element`` (wt %) with: the decimals its limits use
+    (``CHEMISTRY_DECIMALS``), more while a non-zero value would print as zero, and, given the
+    ``limit`` it is compared with, more while it would print equal to a limit it differs from
+    (limits are compared on the unrounded value); at most 6."""
+    dp = CHEMISTRY_DECIMALS.get(element, 3)
+    if value is None:
+        return dp
+    while dp < 6 and value != 0 and round(value, dp) == 0:
+        dp += 1
+    while dp < 6 and limit is not None and value != limit and round(value, dp) == limit:
+        dp += 1
+    return dp
+
+
+def chemistry_text(element: str, value: float, limit: float | None = None) -> str:
+    """``value`` with ``chemistry_decimals`` decimals, as the certificate prints it."""
+    return f"{value:.{chemistry_decimals(element, value, limit)}f}"

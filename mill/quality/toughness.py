@@ -62,6 +62,7 @@ __all__ = [
     "TransitionCurve",
     "charpy_conforms",
     "charpy_energy_j",
+    "charpy_failures",
     "charpy_set",
     "charpy_specimen_width_mm",
     "inclusion_t50_shift_c",
@@ -348,3 +349,63 @@ def charpy_conforms(
         and int((both < required_j).sum()) <= 2
         and int((both < single).sum()) <= 1
     )
+
+
+def _j(value: float, limit: float) -> str:
+    """``value`` (J) to 1 J, with more decimals only where rounding would hide which side of
+    ``limit`` it lies on."""
+    for dp in range(4):
+        if (round(value, dp) < limit) == (value < limit) and round(value, dp) != limit:
+            return f"{value:.{dp}f}"
+    return f"{value:.4f}"
+
+
+def _limit(value: float) -> str:
+    """A required energy (J) as stated: to 0.1 J, trailing zeros dropped."""
+    return f"{round(value, 1):g}"
+
+
+def charpy_failures(
+    first: ArrayLike,
+    required_j: float,
+    single_fraction: float,
+    retest: ArrayLike | None = None,
+) -> list[str]:
+    """The rules of ``charpy_conforms`` the set (or, after a retest, the six) fails, each with
+    its numbers; empty exactly when ``charpy_conforms`` is true. For a single set: the mean
+    below ``required_j``; more than one value below it; a value below the single-value minimum
+    ``single_fraction``·``required_j``. After a retest, the same three rules on all six
+    values, with at most two below the average and at most one below the single minimum
+    (the rules and their sources: ``charpy_conforms``)."""
+    a = np.asarray(first, dtype=np.float64)
+    single = single_fraction * required_j
+    req, smin = _limit(required_j), _limit(single)
+    words = {0: "none", 1: "one", 2: "two"}
+    if retest is None:
+        values, prefix, noun, avg_allowed, single_allowed = a, "", "the set", 1, 0
+    else:
+        values = np.concatenate([a, np.asarray(retest, dtype=np.float64)])
+        prefix, noun = "retest rule on all six values: ", "the six"
+        avg_allowed, single_allowed = 2, 1
+    out = []
+    mean = float(values.mean())
+    if mean < required_j:
+        out.append(
+            f"{prefix}mean of {noun} {_j(mean, required_j)} J below the required average {req} J"
+        )
+    low = values[values < required_j]
+    if low.size > avg_allowed:
+        shown = ", ".join(_j(float(v), required_j) for v in low)
+        out.append(
+            f"{prefix}{low.size} of {noun} ({shown} J) below the required average {req} J, "
+            f"at most {words[avg_allowed]} allowed"
+        )
+    under = values[values < single]
+    if under.size > single_allowed:
+        shown = ", ".join(_j(float(v), single) for v in under)
+        allowed = "none" if single_allowed == 0 else f"at most {words[single_allowed]}"
+        out.append(
+            f"{prefix}{under.size} of {noun} ({shown} J) below the single-value minimum "
+            f"{smin} J ({single_fraction:.0%} of the average), {allowed} allowed"
+        )
+    return out
