@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from mill.quality.chemistry import GBT24186_TABLE3, cev_limit, impact_quality
-from mill.quality.toughness import charpy_specimen_width_mm
+from mill.quality.toughness import IMPACT_MAX_THICKNESS_MM, charpy_specimen_width_mm
 from mill.scenario.quality import Testing
 
 __all__ = [
@@ -46,10 +46,6 @@ __all__ = [
     "table3_quality",
 ]
 
-#: GB/T 24186's KV2 requirement of the D/E qualities applies to plate up to this thickness
-#: (mm): "D/E grades KV2 ≥24 J longitudinal at −20/−40 °C (≤80 mm)", domain.md §2.1 [SRC
-#: cehesteel]. Thicker plate's impact test is by agreement.
-IMPACT_MAX_THICKNESS_MM = 80.0
 
 #: Decimals a certificate gives each element (heat analysis, wt %).
 CHEMISTRY_DECIMALS: dict[str, int] = {

@@ -32,7 +32,7 @@ from mill.quality.chemistry import (
 )
 from mill.quality.defects import is_internal
 from mill.quality.detection import Indication
-from mill.quality.toughness import charpy_specimen_width_mm
+from mill.quality.toughness import impact_requirement_applies
 from mill.scenario import Scenario
 
 TERMINAL_ACTIONS: tuple[str, ...] = ("release", "downgrade", "scrap")
@@ -86,13 +86,14 @@ class Limits:
 
 
 def limits(sc: Scenario, grade: str, thickness_mm: float) -> Limits:
-    """The limits a plate of ``grade`` and ``thickness_mm`` is judged by under ``sc``. Under
-    6 mm no Charpy specimen can be cut (``charpy_specimen_width_mm``) and the impact
-    requirement does not apply: its minimum is 0 J."""
+    """The limits a plate of ``grade`` and ``thickness_mm`` is judged by under ``sc``. The
+    impact requirement applies from 6 mm (no Charpy specimen can be cut below) to 80 mm
+    (GB/T 24186; thicker, by agreement: ``impact_requirement_applies``); outside it the
+    minimum is 0 J and a failed set, made for information, decides nothing."""
     g = sc.grades[grade]
     lo, hi = g.hbw_window(thickness_mm)
     q = sc.quality
-    impact_tested = charpy_specimen_width_mm(thickness_mm) is not None
+    impact_tested = impact_requirement_applies(thickness_mm)
     return Limits(
         hbw_lo=lo,
         hbw_hi=hi,
@@ -110,7 +111,7 @@ def _surface(m: Reading, lim: Limits) -> bool:
 
 
 CONDITION_CHECKS: tuple[tuple[str, Callable[[Reading, Limits], bool]], ...] = (
-    ("charpy_fail", lambda m, lim: m.kv_pass is False),
+    ("charpy_fail", lambda m, lim: m.kv_pass is False and lim.charpy_min_j > 0.0),
     ("hardness_low", lambda m, lim: m.hbw < lim.hbw_lo),
     ("centre_hardness_low", lambda m, lim: m.hbw_centre < lim.centre_min_hbw),
     ("hardness_high", lambda m, lim: m.hbw > lim.hbw_hi),

@@ -48,6 +48,7 @@ __all__ = [
     "BASE_T50_C",
     "BASE_UPPER_J",
     "CHARPY_SPECIMEN_WIDTHS_MM",
+    "IMPACT_MAX_THICKNESS_MM",
     "LOWER_SHELF_J",
     "MASTER_CURVE_EXPONENT_PER_C",
     "SOFT_PLATE_ANCHOR_HBW",
@@ -65,6 +66,7 @@ __all__ = [
     "charpy_failures",
     "charpy_set",
     "charpy_specimen_width_mm",
+    "impact_requirement_applies",
     "inclusion_t50_shift_c",
     "temper_embrittlement_shift_c",
     "transition_curve",
@@ -312,6 +314,20 @@ CHARPY_SPECIMEN_WIDTHS_MM: tuple[tuple[float, float], ...] = ((12.0, 10.0), (8.0
 gives, full size (10 mm) from 12 mm plate, sub-size 7.5 mm from 8 mm and 5 mm from 6 mm, none
 under 6 mm (assumption, cited: the sub-size rule of EN 10025-1/-2 and GB/T 1591, whose
 required energy falls in proportion to the width; domain.md §2.2)."""
+
+
+IMPACT_MAX_THICKNESS_MM = 80.0
+"""GB/T 24186's KV2 requirement of the D/E qualities applies to plate up to this thickness
+(mm): "D/E grades KV2 ≥24 J longitudinal at −20/−40 °C (≤80 mm)", domain.md §2.1 [SRC
+cehesteel]. Thicker plate's impact test is by agreement: the mill tests it for information."""
+
+
+def impact_requirement_applies(thickness_mm: float) -> bool:
+    """Whether the grade's impact requirement judges a plate of this thickness: from 6 mm
+    (the narrowest specimen, ``charpy_specimen_width_mm``) up to IMPACT_MAX_THICKNESS_MM."""
+    return charpy_specimen_width_mm(thickness_mm) is not None and (
+        thickness_mm <= IMPACT_MAX_THICKNESS_MM
+    )
 
 
 def charpy_specimen_width_mm(thickness_mm: float) -> float | None:

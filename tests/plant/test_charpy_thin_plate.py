@@ -2,7 +2,8 @@
 width): the lab makes no impact test of it, its record carries no Charpy result, its 3.1
 certificate says it was not impact tested, and the grade's impact requirement does not judge
 it. Before, such plates were tested in "-W0" lots whose values their certificates printed
-under "no specimen"."""
+under "no specimen". At the other end, GB/T 24186's impact requirement stops at 80 mm: a
+thicker plate's set is made for information and decides nothing."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from mill.analysis.certificate import certificate_data
 from mill.analysis.certificate_html import certificate_html
 from mill.analysis.load import load_run
 from mill.model.run import run_scenario
-from mill.quality.disposition import limits
-from mill.scenario import load_scenario
+from mill.quality.disposition import Reading, conditions, limits
+from mill.scenario import Scenario, load_scenario
 
 #: The hand plant's orders and six 5 mm NM400 plates.
 THIN_ORDERS = HAND_ORDERS + "A6,NM400,5,1500,3000,6,none,-1,10\n"
@@ -82,10 +83,26 @@ def test_a_thin_plates_certificate_says_no_impact_test_applies(thin_run: HandRun
     assert "not required: no impact test applies to 5 mm plate" in page
 
 
-@pytest.mark.parametrize(("t", "judged"), [(5.0, False), (5.9, False), (6.0, True), (12.0, True)])
-def test_the_impact_requirement_starts_at_6_mm(thin_run: HandRun, t: float, judged: bool) -> None:
+@pytest.mark.parametrize(
+    ("t", "judged"),
+    [(5.0, False), (5.9, False), (6.0, True), (12.0, True), (80.0, True), (80.1, False)],
+)
+def test_the_impact_requirement_holds_from_6_to_80_mm(
+    thin_run: HandRun, t: float, judged: bool
+) -> None:
     """The limits a plate is judged by (disposition, escapes, false rejects) hold the grade's
-    Charpy minimum from 6 mm (the 5 mm sub-size specimen) and 0 J below it."""
+    Charpy minimum from 6 mm (the 5 mm sub-size specimen) to 80 mm (GB/T 24186; thicker by
+    agreement, as the certificate says) and 0 J outside."""
     minimum = thin_run.scenario.grades["NM400"].charpy_min_j
     assert minimum > 0.0
     assert limits(thin_run.scenario, "NM400", t).charpy_min_j == (minimum if judged else 0.0)
+
+
+def test_a_failed_set_on_plate_over_80_mm_decides_nothing() -> None:
+    """A plate over 80 mm whose Charpy set failed (made for information) meets no rule
+    condition for it, so it is not downgraded for impact; at 80 mm it is."""
+    sc = Scenario()
+    failed = Reading(kv_pass=False, hbw=400.0, hbw_centre=400.0, ut_pass=True,
+                     flatness_mm_per_m=1.0, found=[])  # fmt: skip
+    assert "charpy_fail" in conditions(failed, limits(sc, "NM400", 80.0))
+    assert "charpy_fail" not in conditions(failed, limits(sc, "NM400", 100.0))
