@@ -267,7 +267,9 @@ def report_html(run: RunLike) -> str:
             "Work in process by stage and released throughput over time (warm-up shaded).",
         ),
         figure_html(
-            lambda: plots.plot_lead_time(r), "Order lead time of disposed plates by grade."
+            lambda: plots.plot_lead_time(r),
+            "Customer lead time (order arrival to disposition) of the plates disposed after the "
+            "warm-up, by grade: stock plates are left out, as in the KPIs and the table below.",
         ),
         _table(lead_times(r)),
         figure_html(lambda: plots.plot_utilisation(r), "Share of time per unit state."),
