@@ -21,7 +21,14 @@ from matplotlib.patches import Rectangle
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run
 from mill.analysis.specification import SINGLE_VALUE_FRACTION
 from mill.analysis.statistics import defect_table, property_tests
-from mill.analysis.style import KIND_COLOURS, OUTCOME_COLOURS, count_axis, legend_below, tidy
+from mill.analysis.style import (
+    KIND_COLOURS,
+    OUTCOME_COLOURS,
+    count_axis,
+    legend_below,
+    legend_under_xlabel,
+    tidy,
+)
 from mill.quality.geometry import edge_zone_width_mm
 
 __all__ = ["charpy_sets", "edge_zone_mm", "plot_charpy", "plot_defect_map", "plot_hardness"]
@@ -325,14 +332,6 @@ def plot_defect_map(run: RunLike, plate_id: str | None = None, ax: Axes | None =
         ),
         Rectangle((0, 0), 1, 1, facecolor="#ffd8a8", label=f"edge zone ({edge:g} mm)"),
     ]
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        fontsize=8,
-        ncol=4,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.18),
-    )
     mechs = ", ".join(sorted({str(m).replace("_", " ") for m in true["mechanism"]})) or "none"
     ax.set_title(
         f"UT defect map {pid}: {thick:g} mm {p['grade_ordered']}, "
@@ -346,6 +345,9 @@ def plot_defect_map(run: RunLike, plate_id: str | None = None, ax: Axes | None =
     ax.set_aspect("equal" if length / max(width, 1.0) < 12 else "auto")
     ax.set_xlabel("Position along the length (mm)")
     ax.set_ylabel("Across the width (mm)")
+    # under the x-axis label whatever the plate's shape: a long narrow plate drawn to scale has
+    # a short axes, where an offset in axes fractions lands on the label
+    legend_under_xlabel(ax, handles=handles, ncol=4)
     if not math.isfinite(length) or not math.isfinite(width):
         raise AnalysisError(f"plate {pid!r} has no dimensions")
     assert isinstance(fig, Figure)
