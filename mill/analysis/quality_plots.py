@@ -169,8 +169,9 @@ def plot_charpy(run: RunLike, window: bool = False) -> Figure:
     """Charpy V impact energy of every specimen by grade, at the grade's test temperature, with
     the minimum average shaded as the acceptance side and drawn as a solid line, the
     single-value minimum dotted, and the specimens of sets that failed the set rule (the lab's
-    verdict, ``charpy_sets``) stacked in red. The title counts the failed sets, first sets
-    and retests apart, so it agrees with ``spec_compliance``'s Charpy pass_pct."""
+    verdict, ``charpy_sets``) stacked in red. The title counts the failed sets, and the
+    failed of the first sets and of the retests, so it agrees with ``spec_compliance``'s
+    Charpy pass_pct."""
     r = as_run(run)
     t = property_tests(r, window)
     t = t[t["kind"].astype("str") == "charpy"]
@@ -204,11 +205,13 @@ def plot_charpy(run: RunLike, window: bool = False) -> Figure:
             ],
         )
         sets = all_sets[all_sets["grade"] == grade]
-        failed = sets[~sets["passed"]]
-        retests = int(failed["retest"].sum())
+        retest = sets["retest"].astype(bool)
+        failed = ~sets["passed"].astype(bool)
         ax.set_title(
-            f"{grade}: KV2 at {float(temp):g} °C\n{len(failed)} of {len(sets)} sets failed "
-            f"({_count(len(failed) - retests, 'first set')}, {_count(retests, 'retest')})"
+            f"{grade}: KV2 at {float(temp):g} °C\n"
+            f"{int(failed.sum())} of {len(sets)} sets failed the set rule\n"
+            f"({int((failed & ~retest).sum())} of {_count(int((~retest).sum()), 'first set')}, "
+            f"{int((failed & retest).sum())} of {_count(int(retest.sum()), 'retest')})"
         )
         ax.set_xlim(0, top)
         ax.set_xlabel(f"Impact energy at {float(temp):g} °C (J)")

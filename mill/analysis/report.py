@@ -257,8 +257,11 @@ def report_html(run: RunLike) -> str:
         ),
         figure_html(
             lambda: quality_plots.plot_charpy(r),
-            "Charpy V impact energy by grade at the test temperature; the line is the "
-            "minimum average.",
+            "Charpy V impact energy by grade at the test temperature: the solid line is the "
+            "minimum average, the dotted one the single-value minimum; red specimens belong to "
+            "sets that failed the set rule (mean, values below the average, single minimum; a "
+            "retest judged on the six). The failed sets are what the table's Charpy pass_pct "
+            "counts as not passing.",
         ),
         _table(spec_compliance(r), 2),
         "<h2>Flow</h2>",
