@@ -34,7 +34,13 @@ from mill.analysis.plots import (
     plot_wip_throughput,
     plot_yield_waterfall,
 )
-from mill.analysis.quality_plots import edge_zone_mm, plot_charpy, plot_defect_map, plot_hardness
+from mill.analysis.quality_plots import (
+    charpy_sets,
+    edge_zone_mm,
+    plot_charpy,
+    plot_defect_map,
+    plot_hardness,
+)
 from mill.analysis.rca import rca_dataset, write_rca_dataset
 from mill.analysis.report import report_html, write_report
 from mill.analysis.rescore import Rescore, rescore, rescore_text, write_rescore
@@ -61,6 +67,7 @@ __all__ = [
     "Rescore",
     "Run",
     "certificate_data",
+    "charpy_sets",
     "compare_kpis",
     "compare_points",
     "compare_text",

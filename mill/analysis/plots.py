@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 
 from mill.analysis.load import RunLike, as_run
 from mill.analysis.statistics import (
+    STOCK_PREFIX,
     defect_pareto,
     origin_vs_detection,
     unit_utilisation,
@@ -305,11 +306,15 @@ def plot_wip_throughput(run: RunLike, step_min: float = 60.0, bin_h: float = 8.0
 
 
 def plot_lead_time(run: RunLike, window: bool = True, ax: Axes | None = None) -> Figure:
-    """Distribution of order lead time (arrival → disposition) by grade, with median and p90."""
+    """Distribution of customer lead time (order arrival → disposition) by grade, with median
+    and p90: the plates ``lead_times`` and the run summary count, so stock plates (order id
+    ``STOCK-…``: no customer waits for them) are left out and the title says how many."""
     r = as_run(run)
     p = r.plates[r.plates["disposition"].astype("str") != "wip"]
     if window:
         p = p[p["in_window"].astype(bool)]
+    stock = p["order_id"].astype("str").str.startswith(STOCK_PREFIX)
+    p = p[~stock]
     fig, ax = new_axes(ax, (9.0, 4.5))
     values = p["lead_time_h"].dropna()
     bins = list(np.histogram_bin_edges(values, bins=30)) if len(values) else 10
@@ -338,7 +343,11 @@ def plot_lead_time(run: RunLike, window: bool = True, ax: Axes | None = None) ->
     ax.set_xlabel("Lead time, order arrival to disposition (h)")
     ax.set_ylabel("Plates (count)")
     count_axis(ax)
-    ax.set_title("Lead-time distribution" + (" (after warm-up)" if window else ""))
+    n_stock = int(stock.sum())
+    left_out = f"{n_stock} stock plate{'' if n_stock == 1 else 's'} left out"
+    ax.set_title(
+        f"Customer lead-time distribution ({'after warm-up, ' if window else ''}{left_out})"
+    )
     # below the axis, not over the bars; no legend when no plate was disposed yet
     legend_below(ax, ncol=4, offset=-0.16, fontsize=9)
     tidy(ax)

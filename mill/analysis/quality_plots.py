@@ -19,11 +19,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from mill.analysis.load import AnalysisError, Run, RunLike, as_run
+from mill.analysis.specification import SINGLE_VALUE_FRACTION
 from mill.analysis.statistics import defect_table, property_tests
-from mill.analysis.style import KIND_COLOURS, OUTCOME_COLOURS, count_axis, legend_below, tidy
+from mill.analysis.style import (
+    KIND_COLOURS,
+    OUTCOME_COLOURS,
+    count_axis,
+    legend_below,
+    legend_under_xlabel,
+    tidy,
+)
 from mill.quality.geometry import edge_zone_width_mm
 
-__all__ = ["edge_zone_mm", "plot_charpy", "plot_defect_map", "plot_hardness"]
+__all__ = ["charpy_sets", "edge_zone_mm", "plot_charpy", "plot_defect_map", "plot_hardness"]
 
 _SPEC_FILL = "#2a9d8f"
 _SPEC_LINE = "#1b6f65"
@@ -123,33 +131,88 @@ def plot_hardness(run: RunLike, window: bool = False) -> Figure:
     return fig
 
 
+def charpy_sets(run: RunLike, window: bool = False) -> pd.DataFrame:
+    """One row per Charpy set of three (``tests.csv`` rows grouped by lot, tested plate and
+    retest flag): grade, lot_id, entity_id, retest, n, mean_j, min_j and passed, the lab's
+    verdict on the set by ``mill.quality.toughness.charpy_conforms`` (mean at least the
+    minimum, at most one value below it, none below the single-value minimum; a retest judged
+    on the six). A set that failed on one low value has a mean above the minimum, so its mean
+    alone does not say whether it failed. ``window`` keeps the sets tested in the KPI window."""
+    t = property_tests(as_run(run), window)
+    t = t[t["kind"].astype("str") == "charpy"]
+    keys = ["grade", "lot_id", "entity_id", "retest"]
+    columns = [*keys, "n", "mean_j", "min_j", "passed"]
+    if t.empty:
+        return pd.DataFrame(columns=columns)
+    t = t.assign(retest=t["retest"].astype(bool), passed=t["pass"].astype(bool))
+    sets = t.groupby(keys, sort=True, observed=True).agg(
+        n=("value", "size"),
+        mean_j=("value", "mean"),
+        min_j=("value", "min"),
+        passed=("passed", "all"),
+    )
+    return sets.reset_index()[columns]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _single_min_j(run: Run, minimum: float) -> float:
+    """The single-value minimum of a set: the scenario's fraction of the required average
+    (``quality.testing.charpy_single_min_frac``, its default when the scenario has none)."""
+    testing = run.scenario.get("quality", {}).get("testing", {})
+    return float(testing.get("charpy_single_min_frac", SINGLE_VALUE_FRACTION)) * minimum
+
+
 def plot_charpy(run: RunLike, window: bool = False) -> Figure:
     """Charpy V impact energy of every specimen by grade, at the grade's test temperature, with
-    the minimum average shaded as the acceptance side and drawn as a solid line."""
+    the minimum average shaded as the acceptance side and drawn as a solid line, the
+    single-value minimum dotted, and the specimens of sets that failed the set rule (the lab's
+    verdict, ``charpy_sets``) stacked in red. The title counts the failed sets, and the
+    failed of the first sets and of the retests, so it agrees with ``spec_compliance``'s
+    Charpy pass_pct."""
     r = as_run(run)
     t = property_tests(r, window)
     t = t[t["kind"].astype("str") == "charpy"]
+    all_sets = charpy_sets(r, window)
     grades = _grades(t)
     fig, axes = _grid(len(grades))
     for ax, grade in zip(axes, grades, strict=False):
         sub = t[t["grade"] == grade]
         spec = _spec(r, grade)
-        minimum = spec.get("charpy_min_j", sub["spec_low"].min())
+        minimum = float(spec.get("charpy_min_j", sub["spec_low"].min()))
         temp = spec.get("charpy_temp_c", sub["temp_c"].median())
         v = sub["value"].dropna()
-        top = max(float(v.max()) if len(v) else 0.0, float(minimum) * 2) * 1.1
-        ax.axvspan(float(minimum), top, color=_SPEC_FILL, alpha=0.12, lw=0, label="meets minimum")
-        ax.axvline(float(minimum), color=_SPEC_LINE, lw=1.5, label=f"min average {minimum:g} J")
-        ax.hist(
-            v,
-            bins=list(np.linspace(0, top, 30)),
-            color=KIND_COLOURS["measured"],
-            alpha=0.85,
-            label=f"specimens (n={len(v)})",
+        top = max(float(v.max()) if len(v) else 0.0, minimum * 2) * 1.1
+        ax.axvspan(minimum, top, color=_SPEC_FILL, alpha=0.12, lw=0, label="meets minimum")
+        ax.axvline(minimum, color=_SPEC_LINE, lw=1.5, label=f"min average {minimum:g} J")
+        single = _single_min_j(r, minimum)
+        ax.axvline(
+            single, color=_SPEC_LINE, lw=1.2, ls=":", label=f"single-value min {single:.3g} J"
         )
-        sets = sub.groupby(["lot_id", "entity_id", "retest"])["value"].mean()
-        low = int((sets < float(minimum)).sum())
-        ax.set_title(f"{grade}: KV2 at {float(temp):g} °C, {low} of {len(sets)} sets below min")
+        ok = sub["pass"].astype(bool)
+        good, bad = sub["value"][ok].dropna(), sub["value"][~ok].dropna()
+        ax.hist(
+            [good, bad],
+            bins=list(np.linspace(0, top, 30)),
+            stacked=True,
+            color=[KIND_COLOURS["measured"], OUTCOME_COLOURS["missed"]],
+            alpha=0.85,
+            label=[
+                f"specimens, set passed (n={len(good)})",
+                f"specimens, set failed (n={len(bad)})",
+            ],
+        )
+        sets = all_sets[all_sets["grade"] == grade]
+        retest = sets["retest"].astype(bool)
+        failed = ~sets["passed"].astype(bool)
+        ax.set_title(
+            f"{grade}: KV2 at {float(temp):g} °C\n"
+            f"{int(failed.sum())} of {len(sets)} sets failed the set rule\n"
+            f"({int((failed & ~retest).sum())} of {_count(int((~retest).sum()), 'first set')}, "
+            f"{int((failed & retest).sum())} of {_count(int(retest.sum()), 'retest')})"
+        )
         ax.set_xlim(0, top)
         ax.set_xlabel(f"Impact energy at {float(temp):g} °C (J)")
         ax.set_ylabel("Specimens (count)")
@@ -272,14 +335,6 @@ def plot_defect_map(run: RunLike, plate_id: str | None = None, ax: Axes | None =
         ),
         Rectangle((0, 0), 1, 1, facecolor="#ffd8a8", label=f"edge zone ({edge:g} mm)"),
     ]
-    ax.legend(
-        handles=handles,
-        frameon=False,
-        fontsize=8,
-        ncol=4,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.18),
-    )
     mechs = ", ".join(sorted({str(m).replace("_", " ") for m in true["mechanism"]})) or "none"
     ax.set_title(
         f"UT defect map {pid}: {thick:g} mm {p['grade_ordered']}, "
@@ -293,6 +348,9 @@ def plot_defect_map(run: RunLike, plate_id: str | None = None, ax: Axes | None =
     ax.set_aspect("equal" if length / max(width, 1.0) < 12 else "auto")
     ax.set_xlabel("Position along the length (mm)")
     ax.set_ylabel("Across the width (mm)")
+    # under the x-axis label whatever the plate's shape: a long narrow plate drawn to scale has
+    # a short axes, where an offset in axes fractions lands on the label
+    legend_under_xlabel(ax, handles=handles, ncol=4)
     if not math.isfinite(length) or not math.isfinite(width):
         raise AnalysisError(f"plate {pid!r} has no dimensions")
     assert isinstance(fig, Figure)

@@ -257,8 +257,11 @@ def report_html(run: RunLike) -> str:
         ),
         figure_html(
             lambda: quality_plots.plot_charpy(r),
-            "Charpy V impact energy by grade at the test temperature; the line is the "
-            "minimum average.",
+            "Charpy V impact energy by grade at the test temperature: the solid line is the "
+            "minimum average, the dotted one the single-value minimum; red specimens belong to "
+            "sets that failed the set rule (mean, values below the average, single minimum; a "
+            "retest judged on the six). The failed sets are what the table's Charpy pass_pct "
+            "counts as not passing.",
         ),
         _table(spec_compliance(r), 2),
         "<h2>Flow</h2>",
@@ -267,7 +270,9 @@ def report_html(run: RunLike) -> str:
             "Work in process by stage and released throughput over time (warm-up shaded).",
         ),
         figure_html(
-            lambda: plots.plot_lead_time(r), "Order lead time of disposed plates by grade."
+            lambda: plots.plot_lead_time(r),
+            "Customer lead time (order arrival to disposition) of the plates disposed after the "
+            "warm-up, by grade: stock plates are left out, as in the KPIs and the table below.",
         ),
         _table(lead_times(r)),
         figure_html(lambda: plots.plot_utilisation(r), "Share of time per unit state."),

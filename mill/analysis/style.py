@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 __all__ = [
     "DISPOSITION_COLOURS",
@@ -20,6 +21,7 @@ __all__ = [
     "STATE_COLOURS",
     "count_axis",
     "legend_below",
+    "legend_under_xlabel",
     "mechanism_colour",
     "new_axes",
     "tidy",
@@ -109,3 +111,24 @@ def legend_below(ax: Axes, ncol: int = 2, offset: float = -0.2, **kwargs: Any) -
         return
     kwargs.setdefault("fontsize", 8)
     ax.legend(frameon=False, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, offset), **kwargs)
+
+
+def legend_under_xlabel(ax: Axes, gap_pt: float = 4.0, **kwargs: Any) -> None:
+    """The axes' legend just under its x-axis label and tick labels, at a distance measured in
+    points from the bottom of the axes: right for an axes of any height (``legend_below``'s
+    offset is a fraction of the axes height, too little under a short, wide axes). Call it
+    after the x label, ticks and limits are set."""
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)
+    renderer = getattr(fig.canvas, "get_renderer", lambda: None)()
+    axis_box = ax.xaxis.get_tightbbox(renderer)
+    drop_px = ax.get_window_extent(renderer).y0 - (axis_box.y0 if axis_box else 0.0)
+    drop_in = max(drop_px, 0.0) / fig.dpi + gap_pt / 72.0
+    kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("frameon", False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + ScaledTranslation(0.0, -drop_in, fig.dpi_scale_trans),
+        **kwargs,
+    )

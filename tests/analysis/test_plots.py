@@ -30,6 +30,7 @@ from mill.analysis import (
     plot_yield_waterfall,
     unit_utilisation,
 )
+from mill.analysis.statistics import STOCK_PREFIX
 
 UNIT = re.compile(r"\((?:[^()]*)\)\s*$")
 
@@ -119,13 +120,15 @@ def test_wip_throughput(sim: Run) -> None:
 
 
 def test_lead_time(sim: Run) -> None:
-    """One histogram per grade holding every plate disposed in the window (n in its label),
-    and the median and p90 lines at the lead-time quantiles."""
+    """One histogram per grade holding every customer plate disposed in the window (n in its
+    label; stock plates have no customer lead time), and the median and p90 lines at the
+    lead-time quantiles."""
     fig = plot_lead_time(sim)
     _labelled(fig)
     ax = fig.axes[0]
     p = sim.plates[sim.plates["disposition"].astype(str) != "wip"]
     p = p[p["in_window"].astype(bool)]
+    p = p[~p["order_id"].astype(str).str.startswith(STOCK_PREFIX)]
     counts = p.groupby("grade_ordered", observed=True).size()
     labels = ax.get_legend_handles_labels()[1]
     assert [lbl for lbl in labels if lbl.startswith("NM")] == [
