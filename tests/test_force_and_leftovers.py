@@ -26,7 +26,7 @@ from test_cli import assert_user_error, call, listing, tiny_args
 from mill.model.run import run_scenario
 from mill.scenario import load_scenario
 from mill.trace import OutputExistsError, check_replaceable
-from mill.trace.folder import leftover_path
+from mill.trace.folder import leftover_path, sweep_leftovers
 from mill.trace.writer import TableWriter
 
 
@@ -198,6 +198,23 @@ def test_an_old_folder_left_between_the_renames_is_restored(tmp_path: Path) -> N
     assert second.swept == [moved]
     assert (tmp_path / "run" / "manifest.json").is_file()
     assert not moved.exists()
+
+
+def test_the_sweep_takes_only_this_hosts_leftover_folders(tmp_path: Path) -> None:
+    """A leftover is removed only when it is a folder named by this host's naming for a
+    process that is gone: another host's partial folder (its process may still be running
+    there, on a shared disk) and a file that merely has the name are left alone."""
+    dead = _a_dead_pid()
+    mine = leftover_path(tmp_path / "a", "partial", pid=dead)
+    mine.mkdir()
+    stem, _, _host = leftover_path(tmp_path / "b", "partial", pid=dead).name.rpartition("-")
+    other_host = tmp_path / f"{stem}-otherhost"
+    other_host.mkdir()
+    a_file = leftover_path(tmp_path / "c", "partial", pid=dead)
+    a_file.write_text("not a run folder", encoding="utf-8")
+    assert sweep_leftovers(tmp_path) == [mine]
+    assert not mine.exists()
+    assert other_host.is_dir() and a_file.is_file()
 
 
 def _a_dead_pid() -> int:

@@ -246,3 +246,43 @@ def test_a_plate_can_be_re_tempered_twice_and_then_tests_itself(tmp_path: Path) 
     assert (twice["temper_min"] - 3 * soak).abs().max() < 1e-3
     furnace = _rework(run, "tempering_furnace").groupby("entity_id").size()
     assert (furnace.loc[twice.index] == 2).all()
+
+
+def test_a_cut_out_goes_to_scrap_under_the_old_id(rework_run: HandRun) -> None:
+    """Re-sizing a plate writes two edges from its old id: ``recut`` to the kept part and
+    ``scrap`` to the cut-out (old id + "-X"), which weighs the old plate's mass less the kept
+    part's (genealogy.csv's masses, 4 decimals)."""
+    g = rework_run.table("genealogy")
+    recuts = g[g["relation"] == "recut"]
+    assert len(recuts) >= 3
+    made = g[g["relation"].isin(["cut", "recut"])].set_index("child_id")["mass_t"]
+    by_child = g.set_index("child_id")
+    for _, edge in recuts.iterrows():
+        old = edge["parent_id"]
+        cut_out = by_child.loc[f"{old}-X"]
+        assert cut_out["parent_id"] == old
+        assert cut_out["relation"] == "scrap"
+        assert cut_out["mass_t"] == pytest.approx(made[old] - edge["mass_t"], abs=2e-4)
+
+
+def test_each_defect_is_counted_under_the_stage_that_found_it(rework_run: HandRun) -> None:
+    """summary.json's defect counts are defects.csv's true defects: by mechanism (true and
+    detected) and by detection stage, where a defect's stage is the inspection that detected
+    it, "scrap" for one that went unseen into scrap (crop, skeleton), and "none" for one on a
+    plate that no inspection found, whether the plate left the mill or the defect was
+    repaired or cut away. Every defect of this run is counted: the warm-up ends before the
+    first slab is rolled."""
+    g = rework_run.table("genealogy")
+    assert g.loc[g["relation"] == "rolled", "time_min"].min() >= 1440.0 * 0.1
+    d = rework_run.table("defects")
+    d = d[d["is_true"]]
+    stage = d["detected_by"].where(d["detected"], d["zone"].where(d["zone"] == "scrap", "none"))
+    s = rework_run.result.summary["defects"]
+    assert s["by_detection_stage"] == stage.value_counts().to_dict()
+    assert {"scrap", "none"} <= set(stage) and len(set(stage)) >= 4
+    found = d[d["detected"]]
+    for mech, n in s["by_mechanism"].items():
+        assert n["true"] == (d["mechanism"] == mech).sum(), mech
+        assert n["detected"] == (found["mechanism"] == mech).sum(), mech
+    cross = (d["origin_stage"] + "->" + stage).value_counts().to_dict()
+    assert s["origin_vs_detection"] == cross

@@ -7,9 +7,12 @@ warm-up that ends while plates are being finished (0.4 d = 576 min) and one orde
   plates.csv's rows in the window.
 - The defect tables of the summary are one count seen four ways (by mechanism, origin stage,
   detection stage, origin × detection): every count is positive and the four agree.
+- A share is None only when its whole is nothing: a window under a tonne has its shares.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from plant_support import HAND_ORDERS, HAND_TOML, HandRun, shared_scope
@@ -112,3 +115,24 @@ def test_lead_and_flow_times_are_those_of_the_released_plates(windowed: HandRun)
     assert len(released) >= 10
     for kpi in ("lead_time_h", "flow_time_h"):
         assert s[kpi]["mean"] == pytest.approx(released[kpi].mean(), abs=0.006), kpi
+
+
+def test_a_window_under_a_tonne_still_has_its_shares(tmp_path: Path) -> None:
+    """A share of a whole under 1 t is still a share: a run whose window disposes one 10 mm
+    plate of 0.47 t reports its tonnage yields and stock share (not None), the slab's five
+    parts adding up to 100 %. A share is None only when there is nothing to share."""
+    orders = HAND_ORDERS.splitlines()[0] + "\nA1,NM400,10,1500,4000,1,none,-1,10\n"
+    (tmp_path / "hand.toml").write_text(HAND_TOML, encoding="utf-8")
+    (tmp_path / "orders.csv").write_text(orders, encoding="utf-8")
+    sc = load_scenario(tmp_path / "hand.toml", ["run.horizon_days=1.0"])
+    s = run_scenario(sc, tmp_path / "run").summary
+    assert s["plates"]["prime"] + s["plates"]["downgraded"] + s["plates"]["scrap"] == 1
+    assert 0.0 < s["tonnes"]["released_t"] < 1.0
+    y = s["yield_by_tonnage"]
+    assert 0.0 < y["slab_t"] < 1.0
+    assert None not in y.values()
+    parts = ("prime", "downgraded", "scrapped_plates", "process_scrap", "scale_loss")
+    assert sum(y[f"slab_to_{p}_pct"] for p in parts) == pytest.approx(100.0, abs=0.01)
+    disposed = ("prime", "downgraded", "scrap")
+    assert sum(y[f"{d}_pct_of_disposed"] for d in disposed) == pytest.approx(100.0, abs=0.01)
+    assert s["stock"]["pct_of_released_t"] == 0.0  # no stock fill: none of it is stock

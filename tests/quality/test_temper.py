@@ -4,6 +4,7 @@ Grange & Baughman (1956)."""
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,15 @@ def test_hollomon_jaffe_parameter_convention() -> None:
     """P = T_K·(20 + log10 t_h)/1000: 200 °C for 1 h -> 9.463."""
     assert hollomon_jaffe(200.0, 1.0) == pytest.approx(473.15 * 20 / 1000)
     assert hollomon_jaffe(600.0, 10.0) == pytest.approx(873.15 * 21 / 1000)
+
+
+def test_hollomon_jaffe_takes_arrays_element_by_element() -> None:
+    """Arrays of temperatures and times (as the vectorised callers pass them) give, element by
+    element, the parameter of each temper: 200 °C / 1 h -> 9.463, 600 °C / 10 h -> 18.336."""
+    got = hollomon_jaffe(np.array([200.0, 600.0]), np.array([1.0, 10.0]))
+    assert isinstance(got, np.ndarray)
+    assert got == pytest.approx([473.15 * 20 / 1000, 873.15 * 21 / 1000])
+    assert hollomon_jaffe([220.0], 2.0) == pytest.approx([hollomon_jaffe(220.0, 2.0)])
 
 
 def test_equivalent_hours_inverts_the_parameter() -> None:
@@ -160,6 +170,16 @@ def test_hardness_stays_between_floor_and_as_quenched() -> None:
         hv = tempered_hardness_hv(500.0, 160.0, t, 24.0, NM_025C)
         assert 160.0 <= hv <= 500.0
     assert tempered_hardness_hv(500.0, 160.0, 720.0, 1000.0, NM_025C) < 200.0
+
+
+def test_a_missing_element_counts_as_none_of_it() -> None:
+    """A chemistry without a carbon entry is tempered as carbon-free steel (C = 0), as every
+    other element left out counts as 0 wt %."""
+    no_c = {"Mn": 1.2, "Si": 0.3, "Mo": 0.2}
+    p = float(hollomon_jaffe(200.0, 1.0, hj_constant(0.0)))
+    assert temper.tempered_martensite_hv(no_c, p) == temper.tempered_martensite_hv(
+        {**no_c, "C": 0.0}, p
+    )
 
 
 def test_molybdenum_retards_softening() -> None:
