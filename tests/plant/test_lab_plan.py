@@ -194,6 +194,21 @@ def test_one_charpy_set_per_heat_thickness_group_and_specimen_size(hand_run: Han
     assert set(kv["temp_c"]) == {-40.0}
 
 
+def test_charpy_lot_ids_name_heat_group_and_specimen_size(hand_run: HandRun) -> None:
+    """Every Charpy lot of the lab is named HEAT-KV plus its thickness group and, when sub-size,
+    its specimen width (``charpy_lot_suffix`` of its test plate), e.g. H000001-KVG0-W7.5; a
+    per-plate name (HEAT-KV<plate>) is kept for re-tempered plates' own sets (-RT)."""
+    plates = hand_run.table("plates").set_index("plate_id")
+    kv = hand_run.table("tests").query("kind == 'charpy'")
+    lots = kv[~kv["lot_id"].str.endswith("-RT")].drop_duplicates("lot_id")
+    assert len(lots) >= 3
+    for lot, test_plate in zip(lots["lot_id"], lots["entity_id"], strict=True):
+        row = plates.loc[test_plate]
+        suffix = charpy_lot_suffix(float(row["thickness_mm"]))
+        assert lot == f"{row['heat_id']}-KV{suffix}", (lot, test_plate)
+    assert any("-W7.5" in lot for lot in lots["lot_id"])
+
+
 # ---- the Charpy acceptance rule, on sets given by hand ------------------------------------
 class _Rows:
     def __init__(self) -> None:
