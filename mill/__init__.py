@@ -5,4 +5,4 @@ and ultrasonic inspection, and writes the trace a mill's traceability system wou
 the ground truth behind every measurement.
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
