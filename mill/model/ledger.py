@@ -229,8 +229,7 @@ class Ledger:
         self.out_t[disposition] += plate.mass_t
         self.plates_done[disposition] += 1
         self.records.plate(plate, nonconforming)
-        self.records.defects(plate.plate_id, plate.mother.slab.heat.heat_id, plate.defects, plate)
-        self.records.false_calls(plate)
+        self.records.findings(plate)
         self._count_defects(plate.defects, plate)
         if now >= self.warmup:
             self._kpi(plate, nonconforming)
@@ -298,7 +297,5 @@ class Ledger:
                 self.records.plate(entity, nonconforming(entity))
                 # its defects too, called "wip" (no call made yet), so that every count
                 # plates.csv gives it has its rows in defects.csv
-                heat_id = entity.mother.slab.heat.heat_id
-                self.records.defects(entity.plate_id, heat_id, entity.defects, entity, "wip")
-                self.records.false_calls(entity, "wip")
-                self.edge_check.plate(entity.plate_id, heat_id)
+                self.records.findings(entity, "wip")
+                self.edge_check.plate(entity.plate_id, entity.mother.slab.heat.heat_id)

@@ -265,6 +265,13 @@ class Records:
                 )
             )
 
+    def findings(self, plate: Plate, call_override: str = "") -> None:
+        """Every defect row of a plate leaving the record (disposed, or still in process at
+        the run's end with ``call_override`` "wip"): its true defects and its UT false calls."""
+        heat_id = plate.mother.slab.heat.heat_id
+        self.defects(plate.plate_id, heat_id, plate.defects, plate, call_override)
+        self.false_calls(plate, call_override)
+
     def false_calls(self, plate: Plate, call_override: str = "") -> None:
         """UT indications with no defect behind them: one dismissed at the manual re-check is
         called ``dismissed``; one upheld gets the call a found true defect gets on the same
