@@ -354,17 +354,25 @@ def charpy_conforms(
     same plate: the mean of the six at least ``required_j``, at most two of the six below it
     and at most one below the single minimum (the EN 10021-style retest, as recalled:
     Assumption [MEMORY – verify])."""
-    a = np.asarray(first, dtype=np.float64)
-    single = single_fraction * required_j
-    if retest is None:
-        below = int((a < required_j).sum())
-        return bool(a.mean() >= required_j and below <= 1 and a.min() >= single)
-    both = np.concatenate([a, np.asarray(retest, dtype=np.float64)])
+    values, below_allowed, single_allowed = _judged_values(first, retest)
     return bool(
-        both.mean() >= required_j
-        and int((both < required_j).sum()) <= 2
-        and int((both < single).sum()) <= 1
+        values.mean() >= required_j
+        and int((values < required_j).sum()) <= below_allowed
+        and int((values < single_fraction * required_j).sum()) <= single_allowed
     )
+
+
+def _judged_values(
+    first: ArrayLike, retest: ArrayLike | None
+) -> tuple[NDArray[np.float64], int, int]:
+    """The values a Charpy verdict judges and how many of them may lie below the required
+    average and below the single-value minimum: the set alone (one, none), or after a retest
+    all six (two, one). The one statement of the rule ``charpy_conforms`` and
+    ``charpy_failures`` share."""
+    a = np.asarray(first, dtype=np.float64)
+    if retest is None:
+        return a, 1, 0
+    return np.concatenate([a, np.asarray(retest, dtype=np.float64)]), 2, 1
 
 
 def _j(value: float, limit: float) -> str:
@@ -393,16 +401,14 @@ def charpy_failures(
     ``single_fraction``·``required_j``. After a retest, the same three rules on all six
     values, with at most two below the average and at most one below the single minimum
     (the rules and their sources: ``charpy_conforms``)."""
-    a = np.asarray(first, dtype=np.float64)
     single = single_fraction * required_j
     req, smin = _limit(required_j), _limit(single)
     words = {0: "none", 1: "one", 2: "two"}
+    values, avg_allowed, single_allowed = _judged_values(first, retest)
     if retest is None:
-        values, prefix, noun, avg_allowed, single_allowed = a, "", "the set", 1, 0
+        prefix, noun = "", "the set"
     else:
-        values = np.concatenate([a, np.asarray(retest, dtype=np.float64)])
         prefix, noun = "retest rule on all six values: ", "the six"
-        avg_allowed, single_allowed = 2, 1
     out = []
     mean = float(values.mean())
     if mean < required_j:
